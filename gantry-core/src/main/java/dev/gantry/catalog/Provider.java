@@ -1,0 +1,17 @@
+package dev.gantry.catalog;
+
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * A place that serves models: a self-hosted vLLM/SGLang/Ollama server, a cheap host or a frontier
+ * API. {@code baseUrl} is the prefix the protocol's paths are appended to, as the vendors document
+ * it ({@code http://host:8000/v1} for OpenAI-compatible servers, {@code https://api.anthropic.com}
+ * for Anthropic). {@code headers} are sent on every upstream request (e.g. OpenRouter's referer).
+ */
+public record Provider(String name, ProviderType type, URI baseUrl, Secret apiKey,
+                       Map<String, String> headers, Timeouts timeouts) {
+    public Provider {
+        headers = Map.copyOf(headers);
+    }
+}

@@ -1,0 +1,175 @@
+package dev.gantry.config;
+
+import dev.gantry.catalog.Deployment;
+import dev.gantry.catalog.Model;
+import dev.gantry.catalog.ModelCatalog;
+import dev.gantry.catalog.Price;
+import dev.gantry.catalog.Provider;
+import dev.gantry.catalog.ProviderType;
+import dev.gantry.catalog.Secret;
+import dev.gantry.catalog.Timeouts;
+import dev.gantry.config.GatewayConfig.DatabaseSettings;
+import dev.gantry.config.GatewayConfig.ServerSettings;
+import dev.gantry.config.GatewayConfig.UsageSettings;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Turns the file as written into the configuration the gateway runs with: defaults, checks, references. */
+final class ConfigValidator {
+    static final int DEFAULT_PORT = 4000;
+    static final String DEFAULT_DATABASE_URL = "jdbc:h2:file:./data/gantry";
+
+    private final String sourceName;
+    private final YamlLocator locator;
+
+    ConfigValidator(String sourceName, YamlLocator locator) {
+        this.sourceName = sourceName;
+        this.locator = locator;
+    }
+
+    GatewayConfig validate(ConfigFile file) {
+        var providers = providers(orEmpty(file.providers()));
+        var models = models(orEmpty(file.models()), providers);
+        return new GatewayConfig(server(file.server()), database(file.database()),
+                Optional.ofNullable(file.redis()).map(ConfigFile.Redis::url).filter(u -> !u.isBlank()),
+                usage(file.usage()), List.copyOf(providers.values()), new ModelCatalog(models));
+    }
+
+    private ServerSettings server(ConfigFile.Server s) {
+        if (s == null) s = new ConfigFile.Server(null, null, null, null, null);
+        int port = between(s.port(), DEFAULT_PORT, 0, 65535, "/server/port");
+        long maxBody = s.maxBodyBytes() == null ? 32L << 20 : s.maxBodyBytes();
+        if (maxBody < 1024) fail("/server/max_body_bytes", "must be at least 1024, got " + maxBody);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int loops = between(s.eventLoops(), cores, 1, 256, "/server/event_loops");
+        int grace = between(s.shutdownGraceSeconds(), 30, 0, 3600, "/server/shutdown_grace_seconds");
+        return new ServerSettings(Objects.requireNonNullElse(s.host(), "0.0.0.0"), port, maxBody, loops,
+                Duration.ofSeconds(grace));
+    }
+
+    private DatabaseSettings database(ConfigFile.Database d) {
+        if (d == null) d = new ConfigFile.Database(null, null, null, null);
+        String url = Objects.requireNonNullElse(d.url(), DEFAULT_DATABASE_URL);
+        if (!url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:postgresql:")) {
+            fail("/database/url", "must be a jdbc:h2: or jdbc:postgresql: URL, got '" + url + "'");
+        }
+        return new DatabaseSettings(url, d.username(), d.password(), between(d.poolSize(), 8, 1, 200, "/database/pool_size"));
+    }
+
+    private UsageSettings usage(ConfigFile.Usage u) {
+        if (u == null) u = new ConfigFile.Usage(null, null, null);
+        return new UsageSettings(between(u.batchSize(), 500, 1, 100_000, "/usage/batch_size"),
+                Duration.ofMillis(between(u.flushIntervalMs(), 200, 1, 60_000, "/usage/flush_interval_ms")),
+                between(u.queueCapacity(), 100_000, 1_000, 10_000_000, "/usage/queue_capacity"));
+    }
+
+    private Map<String, Provider> providers(List<ConfigFile.ProviderEntry> entries) {
+        var byName = new LinkedHashMap<String, Provider>();
+        for (int i = 0; i < entries.size(); i++) {
+            var e = entries.get(i);
+            String at = "/providers/" + i;
+            String name = required(e.name(), at + "/name");
+            if (byName.containsKey(name)) fail(at + "/name", "provider '" + name + "' is declared twice");
+            String typeName = required(e.type(), at + "/type");
+            ProviderType type = ProviderType.fromConfigName(typeName).orElseThrow(() -> error(at + "/type",
+                    "unknown provider type '" + typeName + "' (supported: " + ProviderType.supportedNames() + ")"));
+            URI baseUrl = url(required(e.baseUrl(), at + "/base_url"), at + "/base_url");
+            var t = e.timeouts();
+            var timeouts = new Timeouts(
+                    millis(t == null ? null : t.connectMs(), Timeouts.DEFAULT.connect(), at + "/timeouts/connect_ms"),
+                    millis(t == null ? null : t.readMs(), Timeouts.DEFAULT.read(), at + "/timeouts/read_ms"));
+            byName.put(name, new Provider(name, type, baseUrl, new Secret(e.apiKey()),
+                    e.headers() == null ? Map.of() : e.headers(), timeouts));
+        }
+        return byName;
+    }
+
+    private List<Model> models(List<ConfigFile.ModelEntry> entries, Map<String, Provider> providers) {
+        var models = new ArrayList<Model>();
+        var names = new HashSet<String>();
+        for (int i = 0; i < entries.size(); i++) {
+            var e = entries.get(i);
+            String at = "/models/" + i;
+            String name = required(e.name(), at + "/name");
+            if (!names.add(name)) fail(at + "/name", "model '" + name + "' is declared twice");
+            var deployments = new ArrayList<Deployment>();
+            var entriesD = orEmpty(e.deployments());
+            if (entriesD.isEmpty()) fail(at + "/deployments", "model '" + name + "' needs at least one deployment");
+            for (int j = 0; j < entriesD.size(); j++) {
+                var d = entriesD.get(j);
+                String dAt = at + "/deployments/" + j;
+                String providerName = required(d.provider(), dAt + "/provider");
+                Provider provider = providers.get(providerName);
+                if (provider == null) {
+                    fail(dAt + "/provider", "'" + providerName + "' is not a provider declared under providers"
+                            + (providers.isEmpty() ? " (none is declared)" : " (declared: " + String.join(", ", providers.keySet()) + ")"));
+                }
+                deployments.add(new Deployment(provider, required(d.model(), dAt + "/model")));
+            }
+            models.add(new Model(name, deployments, price(e.price(), at + "/price")));
+        }
+        return models;
+    }
+
+    private Price price(ConfigFile.PriceEntry p, String at) {
+        if (p == null) return Price.FREE;
+        long input = micros(p.inputPerMtok(), at + "/input_per_mtok");
+        return new Price(input, micros(p.outputPerMtok(), at + "/output_per_mtok"),
+                p.cachedInputPerMtok() == null ? input : micros(p.cachedInputPerMtok(), at + "/cached_input_per_mtok"));
+    }
+
+    private long micros(BigDecimal usdPerMtok, String at) {
+        if (usdPerMtok == null) return 0;
+        if (usdPerMtok.signum() < 0) fail(at, "a price cannot be negative");
+        return usdPerMtok.movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValueExact();
+    }
+
+    private URI url(String value, String at) {
+        try {
+            URI uri = new URI(value);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                fail(at, "must be an http:// or https:// URL, got '" + value + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw error(at, "is not a valid URL: '" + value + "'");
+        }
+    }
+
+    private Duration millis(Long value, Duration fallback, String at) {
+        if (value == null) return fallback;
+        if (value <= 0) fail(at, "must be positive, got " + value);
+        return Duration.ofMillis(value);
+    }
+
+    private int between(Integer value, int fallback, int min, int max, String at) {
+        if (value == null) return fallback;
+        if (value < min || value > max) fail(at, "must be between " + min + " and " + max + ", got " + value);
+        return value;
+    }
+
+    private String required(String value, String at) {
+        if (value == null || value.isBlank()) fail(at, "is required");
+        return value;
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) { return list == null ? List.of() : list; }
+
+    private void fail(String pointer, String problem) { throw error(pointer, problem); }
+
+    private ConfigException error(String pointer, String problem) {
+        int line = locator.lineOf(pointer);
+        return new ConfigException(sourceName + (line > 0 ? " line " + line : "") + ": "
+                + YamlLocator.readable(pointer) + ": " + problem);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.gantry.server;
+
+import dev.gantry.catalog.ModelCatalog;
+import dev.gantry.config.GatewayConfig;
+import dev.gantry.server.auth.AdminKeyBootstrap;
+import dev.gantry.server.auth.Authenticator;
+import dev.gantry.server.auth.KeyCache;
+import dev.gantry.server.http.GatewayVerticle;
+import dev.gantry.server.ops.GatewayMetrics;
+import dev.gantry.server.usage.UsageRecorder;
+import dev.gantry.store.Database;
+import dev.gantry.store.KeyRepository;
+import dev.gantry.store.UsageRepository;
+import dev.gantry.usage.TokenEstimator;
+import dev.gantry.usage.UsageMeter;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that wires the system, by constructors, in the order things depend on each other:
+ * store, keys, usage, Vert.x, HTTP. Read this to see the whole gateway; {@link #stop} takes it down
+ * in reverse.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final Database database;
+    private final UsageRecorder recorder;
+    private final Vertx vertx;
+    private final List<String> deployments;
+    private final AtomicBoolean shuttingDown;
+    private final int port;
+
+    private Gateway(GatewayConfig config, Database database, UsageRecorder recorder, Vertx vertx,
+                    List<String> deployments, AtomicBoolean shuttingDown, int port) {
+        this.config = config;
+        this.database = database;
+        this.recorder = recorder;
+        this.vertx = vertx;
+        this.deployments = deployments;
+        this.shuttingDown = shuttingDown;
+        this.port = port;
+    }
+
+    /**
+     * Starts the gateway and returns once it listens.
+     *
+     * @param adminSecret {@code GANTRY_ADMIN_KEY}, if set
+     * @param console     where a newly created admin key is shown, once
+     */
+    public static Gateway start(GatewayConfig config, Optional<String> adminSecret, PrintStream console) {
+        Clock clock = Clock.systemUTC();
+        Database database = Database.open(config.database());
+        try {
+            var keyRepository = new KeyRepository(database.dataSource());
+            var usageRepository = new UsageRepository(database.dataSource());
+            new AdminKeyBootstrap(keyRepository, clock).ensureOwnerKey(adminSecret)
+                    .ifPresent(secret -> AdminKeyBootstrap.announce(secret, console));
+            var keyCache = new KeyCache(keyRepository, clock);
+            keyCache.loadAll();
+
+            var metrics = new GatewayMetrics();
+            var recorder = new UsageRecorder(usageRepository, new UsageMeter(new TokenEstimator()), metrics, config.usage());
+            recorder.start();
+
+            Vertx vertx = Vertx.builder()
+                    .with(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops()))
+                    .withTransport(Transport.nativeTransport() != null && Transport.nativeTransport().available()
+                            ? Transport.nativeTransport() : Transport.NIO)
+                    .build();
+            var shuttingDown = new AtomicBoolean();
+            ModelCatalog catalog = config.catalog();
+            var shared = new GatewayVerticle.Shared(config.server().host(), config.server().maxBodyBytes(),
+                    config.server().shutdownGrace(), () -> catalog, new Authenticator(keyCache, vertx, clock),
+                    keyRepository, keyCache, usageRepository, recorder, metrics, database, shuttingDown::get, clock);
+
+            // The first server learns the port (config may say 0: any free port); the others share it.
+            var first = new GatewayVerticle(shared, config.server().port());
+            var deployments = new ArrayList<String>();
+            deployments.add(await(vertx.deployVerticle(first)));
+            int port = first.actualPort();
+            int more = config.server().eventLoops() - 1;
+            if (more > 0) {
+                deployments.add(await(vertx.deployVerticle(() -> new GatewayVerticle(shared, port),
+                        new DeploymentOptions().setInstances(more))));
+            }
+            vertx.setPeriodic(KeyCache.REFRESH_PERIOD.toMillis(), id -> vertx.executeBlocking(() -> {
+                keyCache.refresh();
+                return null;
+            }));
+            log.info("Gantry listening on {}:{} with {} model(s), {} event loop(s), {} transport",
+                    config.server().host(), port, catalog.all().size(), config.server().eventLoops(),
+                    vertx.isNativeTransportEnabled() ? "native" : "NIO");
+            return new Gateway(config, database, recorder, vertx, deployments, shuttingDown, port);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public int port() { return port; }
+
+    public GatewayConfig config() { return config; }
+
+    /**
+     * Graceful stop: readiness turns false, the servers stop accepting and give in-flight requests
+     * (streams included) the configured grace period, then usage still queued is stored.
+     */
+    public void stop() {
+        if (!shuttingDown.compareAndSet(false, true)) return;
+        log.info("Gantry stopping: letting in-flight requests finish (up to {} s)", config.server().shutdownGrace().toSeconds());
+        for (String id : deployments) {
+            try {
+                await(vertx.undeploy(id));
+            } catch (RuntimeException e) {
+                log.warn("stopping servers: {}", e.getMessage());
+            }
+        }
+        recorder.close();
+        await(vertx.close());
+        database.close();
+        log.info("Gantry stopped");
+    }
+
+    @Override
+    public void close() { stop(); }
+
+    private static <T> T await(io.vertx.core.Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("timed out", e);
+        }
+    }
+}

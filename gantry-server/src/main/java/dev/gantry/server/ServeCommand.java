@@ -1,0 +1,57 @@
+package dev.gantry.server;
+
+import dev.gantry.config.ConfigException;
+import dev.gantry.config.ConfigLoader;
+import dev.gantry.config.GatewayConfig;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gantry serve}: loads the configuration, starts the gateway and runs until SIGTERM/SIGINT,
+ * which stops it gracefully. Start-up problems are reported in one line, never as a stack trace.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the gateway.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration (default: built-in defaults, or $GANTRY_CONFIG)")
+    Path config;
+
+    @Option(names = "--port", paramLabel = "N", description = "Port to listen on (overrides server.port)")
+    Integer port;
+
+    @Override
+    public Integer call() {
+        Gateway gateway;
+        try {
+            GatewayConfig cfg = load();
+            if (port != null) cfg = cfg.withPort(port);
+            gateway = Gateway.start(cfg, Optional.ofNullable(System.getenv("GANTRY_ADMIN_KEY")).filter(s -> !s.isBlank()), System.out);
+        } catch (ConfigException e) {
+            System.err.println("gantry: configuration error: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            System.err.println("gantry: cannot start: " + StartupErrors.describe(e));
+            return 1;
+        }
+        var stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.stop();
+            stopped.countDown();
+        }, "gantry-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private GatewayConfig load() {
+        if (config != null) return ConfigLoader.load(config);
+        String fromEnv = System.getenv("GANTRY_CONFIG");
+        return fromEnv == null || fromEnv.isBlank() ? ConfigLoader.defaults() : ConfigLoader.load(Path.of(fromEnv));
+    }
+}

@@ -1,0 +1,61 @@
+package dev.gantry.server.auth;
+
+import dev.gantry.auth.ApiKey;
+import dev.gantry.auth.KeySecrets;
+import dev.gantry.error.ErrorCode;
+import dev.gantry.error.GatewayException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Finds the key a request presents ({@code Authorization: Bearer KEY} as OpenAI clients send it,
+ * or {@code x-api-key: KEY} as Anthropic clients do) and checks that it may be used now.
+ * A known key costs a hash and a map look-up; only an unknown one goes to a worker thread.
+ */
+public final class Authenticator {
+    private final KeyCache keys;
+    private final Vertx vertx;
+    private final Clock clock;
+
+    public Authenticator(KeyCache keys, Vertx vertx, Clock clock) {
+        this.keys = keys;
+        this.vertx = vertx;
+        this.clock = clock;
+    }
+
+    public Future<ApiKey> authenticate(HttpServerRequest request) {
+        String secret = presentedSecret(request);
+        if (secret == null) {
+            return Future.failedFuture(new GatewayException(ErrorCode.MISSING_API_KEY,
+                    "No API key given: send 'Authorization: Bearer <key>' or 'x-api-key: <key>'."));
+        }
+        String hash = KeySecrets.hash(secret);
+        Optional<ApiKey> cached = keys.find(hash);
+        if (cached.isPresent()) return check(cached);
+        return vertx.executeBlocking(() -> keys.loadMiss(hash), false).compose(this::check);
+    }
+
+    private Future<ApiKey> check(Optional<ApiKey> key) {
+        if (key.isEmpty()) {
+            return Future.failedFuture(new GatewayException(ErrorCode.INVALID_API_KEY, "Invalid API key."));
+        }
+        if (!key.get().isUsableAt(clock.instant())) {
+            return Future.failedFuture(new GatewayException(ErrorCode.INVALID_API_KEY,
+                    key.get().revokedAt() != null ? "This API key has been revoked." : "This API key has expired."));
+        }
+        return Future.succeededFuture(key.get());
+    }
+
+    private static String presentedSecret(HttpServerRequest request) {
+        String auth = request.getHeader("authorization");
+        if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String s = auth.substring(7).trim();
+            if (!s.isEmpty()) return s;
+        }
+        String apiKey = request.getHeader("x-api-key");
+        return apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.gantry.server.http;
+
+import dev.gantry.error.ErrorCode;
+import dev.gantry.error.GatewayException;
+import dev.gantry.protocol.Dialect;
+import dev.gantry.protocol.ErrorBodies;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpServerResponse;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns failures into error responses: a {@link GatewayException} keeps its
+ * code, an upstream I/O failure becomes 502 or 504, anything else is a 500 whose details go to the
+ * log, never to the client.
+ */
+public final class ErrorResponder {
+    private static final Logger log = LoggerFactory.getLogger(ErrorResponder.class);
+
+    private ErrorResponder() {}
+
+    public static GatewayException classify(Throwable t) {
+        if (t instanceof GatewayException g) return g;
+        if (t instanceof TimeoutException) {
+            return new GatewayException(ErrorCode.UPSTREAM_TIMEOUT, "The upstream model server did not answer in time.");
+        }
+        if (t instanceof ConnectException || t instanceof UnknownHostException) {
+            return new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE, "The upstream model server is unreachable.");
+        }
+        if (t instanceof HttpClosedException) {
+            return new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE, "The upstream model server closed the connection.");
+        }
+        log.error("unexpected failure", t);
+        return new GatewayException(ErrorCode.INTERNAL, "Internal gateway error.");
+    }
+
+    public static void send(HttpServerResponse response, Dialect dialect, Throwable failure) {
+        GatewayException e = classify(failure);
+        if (response.headWritten()) { // a stream already began: nothing sensible can be added
+            response.reset();
+            return;
+        }
+        response.setStatusCode(e.code().httpStatus())
+                .putHeader("content-type", "application/json")
+                .end(ErrorBodies.json(dialect, e.code(), e.getMessage()));
+    }
+}

@@ -1,0 +1,90 @@
+package dev.gantry.server.http;
+
+import dev.gantry.catalog.ModelCatalog;
+import dev.gantry.error.ErrorCode;
+import dev.gantry.error.GatewayException;
+import dev.gantry.protocol.Dialect;
+import dev.gantry.protocol.Endpoint;
+import dev.gantry.server.admin.AdminRoutes;
+import dev.gantry.server.auth.Authenticator;
+import dev.gantry.server.auth.KeyCache;
+import dev.gantry.server.ops.GatewayMetrics;
+import dev.gantry.server.ops.HealthRoutes;
+import dev.gantry.server.proxy.ProxyHandler;
+import dev.gantry.server.proxy.UpstreamClient;
+import dev.gantry.server.usage.UsageRecorder;
+import dev.gantry.store.Database;
+import dev.gantry.store.KeyRepository;
+import dev.gantry.store.UsageRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * One event loop's share of the gateway: an HTTP server (all instances share the port; Vert.x
+ * spreads connections over them) and its own upstream client. Everything else is shared and
+ * handed in by {@link Shared}.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+    /** What every event loop shares: built once, in {@code Gateway}. */
+    public record Shared(String host, long maxBodyBytes, Duration shutdownGrace, Supplier<ModelCatalog> catalog,
+                         Authenticator authenticator, KeyRepository keys, KeyCache keyCache, UsageRepository usage,
+                         UsageRecorder recorder, GatewayMetrics metrics, Database database,
+                         BooleanSupplier shuttingDown, Clock clock) {}
+
+    private final Shared shared;
+    private final int port;
+    private HttpServer server;
+    private UpstreamClient upstream;
+
+    public GatewayVerticle(Shared shared, int port) {
+        this.shared = shared;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        upstream = new UpstreamClient(vertx);
+        server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false))
+                .requestHandler(router());
+        return server.listen(port, shared.host());
+    }
+
+    /** Stops accepting, lets in-flight requests (streams included) finish within the grace period. */
+    @Override
+    public Future<?> stop() {
+        return server.shutdown(shared.shutdownGrace()).eventually(() -> upstream.close());
+    }
+
+    public int actualPort() { return server.actualPort(); }
+
+    private Router router() {
+        Router router = Router.router(vertx);
+        var proxy = new ProxyHandler(shared.authenticator(), shared.catalog(), upstream, shared.recorder(),
+                shared.metrics().inFlight(), shared.maxBodyBytes(), shared.clock());
+        for (Endpoint endpoint : Endpoint.values()) router.post(endpoint.path()).handler(proxy.route(endpoint));
+        router.get("/v1/models").handler(new ModelsRoute(shared.authenticator(), shared.catalog()));
+        AdminRoutes.mount(router, vertx, shared.authenticator(), shared.keys(), shared.keyCache(), shared.usage(), shared.clock());
+        HealthRoutes.mount(router, vertx, shared.database(), shared.shuttingDown(), shared.metrics());
+        router.errorHandler(404, ctx -> routeError(ctx, ErrorCode.NOT_FOUND,
+                "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
+        router.errorHandler(405, ctx -> routeError(ctx, ErrorCode.METHOD_NOT_ALLOWED,
+                "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
+        router.errorHandler(500, ctx -> routeError(ctx, ErrorCode.INTERNAL, "Internal gateway error."));
+        return router;
+    }
+
+    private static void routeError(RoutingContext ctx, ErrorCode code, String message) {
+        Dialect dialect = ctx.request().path().startsWith("/v1/messages") ? Dialect.ANTHROPIC : Dialect.OPENAI;
+        Throwable failure = ctx.failure();
+        ErrorResponder.send(ctx.response(), dialect, failure instanceof GatewayException g ? g : new GatewayException(code, message));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.gantry.server.ops;
+
+import dev.gantry.usage.UsageRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+/**
+ * The gateway's Prometheus metrics. Per-request meters are updated from the usage recorder's
+ * thread, not the request path: a meter look-up by tags costs more than the rest of a proxied
+ * request's bookkeeping. Model tags only ever carry catalog names (or {@code none}), so a client
+ * sending random model names cannot blow up the series count.
+ */
+public final class GatewayMetrics {
+    private static final Duration[] LATENCY_BUCKETS = {
+            Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+            Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(300)};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Counter usageDropped;
+
+    public GatewayMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        Gauge.builder("gantry_requests_in_flight", inFlight, AtomicInteger::get)
+                .description("Data-plane requests being served now").register(registry);
+        usageDropped = Counter.builder("gantry_usage_dropped").description("Usage records lost because the queue was full")
+                .register(registry);
+    }
+
+    public AtomicInteger inFlight() { return inFlight; }
+
+    public void usageDropped() { usageDropped.increment(); }
+
+    public void usageQueueDepth(IntSupplier depth) {
+        Gauge.builder("gantry_usage_queue_depth", depth::getAsInt).description("Usage records waiting to be stored")
+                .register(registry);
+    }
+
+    /** Counts one finished request. */
+    public void record(UsageRecord r, String modelTag, String deploymentTag) {
+        String status = Integer.toString(r.httpStatus());
+        Counter.builder("gantry_requests").description("Data-plane requests")
+                .tags("endpoint", r.endpoint(), "model", modelTag, "status", status, "outcome", r.outcome().dbName())
+                .register(registry).increment();
+        Timer.builder("gantry_request_duration").description("Time from request to the last response byte")
+                .tags("endpoint", r.endpoint(), "model", modelTag).serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry).record(Duration.ofMillis(r.latencyMillis()));
+        if (r.ttftMillis() >= 0) {
+            Timer.builder("gantry_time_to_first_token").description("Time from request to the first streamed byte")
+                    .tags("model", modelTag).serviceLevelObjectives(LATENCY_BUCKETS)
+                    .register(registry).record(Duration.ofMillis(r.ttftMillis()));
+        }
+        var u = r.usage();
+        tokens(modelTag, "input", u.inputTokens() - u.cachedInputTokens());
+        tokens(modelTag, "cached_input", u.cachedInputTokens());
+        tokens(modelTag, "output", u.outputTokens());
+        if (r.costNanos() > 0) {
+            Counter.builder("gantry_cost_usd").description("Spend at catalog prices").tags("model", modelTag)
+                    .register(registry).increment(r.costNanos() / 1e9);
+        }
+        if (deploymentTag != null && r.httpStatus() >= 500 || r.outcome() == dev.gantry.usage.Outcome.STREAM_CUT) {
+            Counter.builder("gantry_upstream_errors").description("Upstream failures and 5xx answers")
+                    .tags("deployment", deploymentTag == null ? "none" : deploymentTag, "status", status)
+                    .register(registry).increment();
+        }
+    }
+
+    private void tokens(String model, String kind, long n) {
+        if (n <= 0) return;
+        DistributionSummary.builder("gantry_tokens").description("Tokens by model and kind")
+                .tags("model", model, "kind", kind).register(registry).record(n);
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() { return registry.scrape(); }
+}

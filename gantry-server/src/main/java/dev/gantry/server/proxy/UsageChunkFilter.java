@@ -1,0 +1,99 @@
+package dev.gantry.server.proxy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Removes the usage-only chunk from an OpenAI chat stream whose client did not ask for it.
+ *
+ * <p>The gateway always asks OpenAI-compatible upstreams for {@code stream_options.include_usage}
+ * (it needs the counts), but a client that did not ask must not see the extra chunk: some clients
+ * read {@code choices[0]} of every chunk and break on an empty list. The filter cuts the stream
+ * into SSE events (an event may arrive split over chunks, so an incomplete tail is held back until
+ * its end arrives) and drops the event whose {@code choices} is empty and whose {@code usage} is an
+ * object. Only streams that need it pay for this scan.
+ */
+final class UsageChunkFilter {
+    private static final byte[] NOTHING = new byte[0];
+    private static final byte[] USAGE_KEY = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private byte[] pending = NOTHING;
+
+    /** What of {@code chunk} (plus what was held back) can go to the client now. */
+    Buffer filter(Buffer chunk) {
+        byte[] in = pending.length == 0 ? chunk.getBytes() : concat(pending, chunk.getBytes());
+        int end = afterLastEvent(in);
+        if (end < 0) {
+            pending = in;
+            return Buffer.buffer();
+        }
+        pending = end == in.length ? NOTHING : Arrays.copyOfRange(in, end, in.length);
+        Buffer out = Buffer.buffer(end);
+        int eventStart = 0;
+        for (int i = 0; i < end; i++) {
+            int boundary = boundaryEndingAt(in, i);
+            if (boundary < 0) continue;
+            if (!isUsageOnly(in, eventStart, boundary)) out.appendBytes(in, eventStart, boundary - eventStart);
+            eventStart = boundary;
+            i = boundary - 1;
+        }
+        return out;
+    }
+
+    /** Whatever was held back, at the end of the stream. */
+    Buffer flush() {
+        Buffer out = Buffer.buffer(pending);
+        pending = NOTHING;
+        return out;
+    }
+
+    /** If an event ends with the blank line that starts at {@code i} ("\n\n" or "\n\r\n"), the index after it. */
+    private static int boundaryEndingAt(byte[] b, int i) {
+        if (b[i] != '\n') return -1;
+        if (i + 1 < b.length && b[i + 1] == '\n') return i + 2;
+        if (i + 2 < b.length && b[i + 1] == '\r' && b[i + 2] == '\n') return i + 3;
+        return -1;
+    }
+
+    private static int afterLastEvent(byte[] b) {
+        for (int i = b.length - 2; i >= 0; i--) {
+            if (b[i] == '\n' && (b[i + 1] == '\n' || (i + 2 < b.length && b[i + 1] == '\r' && b[i + 2] == '\n'))) {
+                return boundaryEndingAt(b, i);
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isUsageOnly(byte[] b, int from, int to) {
+        if (!contains(b, from, to, USAGE_KEY)) return false; // the common case: no JSON parsing at all
+        String event = new String(b, from, to - from, StandardCharsets.UTF_8).strip();
+        if (!event.startsWith("data:")) return false;
+        try {
+            JsonNode chunk = JSON.readTree(event.substring(5).strip());
+            JsonNode choices = chunk.path("choices");
+            return chunk.path("usage").isObject() && choices.isArray() && choices.isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean contains(byte[] b, int from, int to, byte[] needle) {
+        outer:
+        for (int i = from; i <= to - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (b[i + j] != needle[j]) continue outer;
+            return true;
+        }
+        return false;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.gantry.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.gantry.config.GatewayConfig.DatabaseSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/** The connection pool, migrated to the current schema on open. H2 embedded or PostgreSQL. */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource pool;
+
+    private Database(HikariDataSource pool) { this.pool = pool; }
+
+    public static Database open(DatabaseSettings settings) {
+        var hc = new HikariConfig();
+        hc.setJdbcUrl(withH2Defaults(settings.url()));
+        if (settings.username() != null) hc.setUsername(settings.username());
+        if (settings.password() != null) hc.setPassword(settings.password());
+        hc.setMaximumPoolSize(settings.poolSize());
+        hc.setPoolName("gantry-db");
+        hc.setConnectionTimeout(5_000);
+        hc.setInitializationFailTimeout(10_000);
+        var pool = new HikariDataSource(hc);
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(pool);
+    }
+
+    /** H2 must outlive JVM shutdown hooks until the gateway has flushed its usage queue. */
+    private static String withH2Defaults(String url) {
+        return url.startsWith("jdbc:h2:") && !url.toUpperCase().contains("DB_CLOSE_ON_EXIT") ? url + ";DB_CLOSE_ON_EXIT=FALSE" : url;
+    }
+
+    public DataSource dataSource() { return pool; }
+
+    /** Whether the store answers now: readiness depends on it. */
+    public boolean isReachable() {
+        try (Connection c = pool.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() { pool.close(); }
+}

@@ -1,0 +1,123 @@
+package dev.gantry.store;
+
+import dev.gantry.usage.Outcome;
+import dev.gantry.usage.TokenUsage;
+import dev.gantry.usage.UsageRecord;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** The usage ledger: one row per request, written in batches, summed for reports. Blocking JDBC. */
+public final class UsageRepository {
+    private static final String COLUMNS = "request_id, ts, usage_day, key_id, endpoint, model, deployment, input_tokens, "
+            + "output_tokens, cached_input_tokens, estimated, cost_nanos, http_status, outcome, latency_ms, ttft_ms, stream";
+
+    private final DataSource ds;
+
+    public UsageRepository(DataSource ds) { this.ds = ds; }
+
+    /** Inserts the rows in one transaction. */
+    public void insertBatch(List<UsageRecord> records) {
+        String sql = "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (UsageRecord r : records) {
+                    bind(ps, r);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("insert " + records.size() + " usage records", e);
+        }
+    }
+
+    public Optional<UsageRecord> findByRequestId(String requestId) {
+        String sql = "SELECT " + COLUMNS + " FROM usage_records WHERE request_id = ?";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, requestId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("find usage " + requestId, e);
+        }
+    }
+
+    /** Totals per key, model and UTC day for requests in {@code [from, to)}, ordered by day, key, model. */
+    public List<UsageTotal> totals(Instant from, Instant to, Optional<String> keyId) {
+        String sql = "SELECT key_id, model, usage_day, COUNT(*) AS requests, "
+                + "SUM(CASE WHEN outcome = 'ok' THEN 0 ELSE 1 END) AS errors, "
+                + "SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, "
+                + "SUM(cached_input_tokens) AS cached_input_tokens, SUM(cost_nanos) AS cost_nanos "
+                + "FROM usage_records WHERE ts >= ? AND ts < ?" + (keyId.isPresent() ? " AND key_id = ?" : "")
+                + " GROUP BY key_id, model, usage_day ORDER BY usage_day, key_id, model";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, Jdbc.ts(from));
+            ps.setObject(2, Jdbc.ts(to));
+            if (keyId.isPresent()) ps.setString(3, keyId.get());
+            try (ResultSet rs = ps.executeQuery()) {
+                var totals = new ArrayList<UsageTotal>();
+                while (rs.next()) {
+                    totals.add(new UsageTotal(rs.getString("key_id"), rs.getString("model"),
+                            rs.getObject("usage_day", LocalDate.class), rs.getLong("requests"), rs.getLong("errors"),
+                            rs.getLong("input_tokens"), rs.getLong("output_tokens"),
+                            rs.getLong("cached_input_tokens"), rs.getLong("cost_nanos")));
+                }
+                return totals;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("sum usage", e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, UsageRecord r) throws SQLException {
+        ps.setString(1, r.requestId());
+        ps.setObject(2, Jdbc.ts(r.timestamp()));
+        ps.setObject(3, LocalDate.ofInstant(r.timestamp(), ZoneOffset.UTC));
+        ps.setString(4, r.keyId());
+        ps.setString(5, r.endpoint());
+        ps.setString(6, r.model());
+        ps.setString(7, r.deployment());
+        ps.setLong(8, r.usage().inputTokens());
+        ps.setLong(9, r.usage().outputTokens());
+        ps.setLong(10, r.usage().cachedInputTokens());
+        ps.setBoolean(11, r.usage().estimated());
+        ps.setLong(12, r.costNanos());
+        ps.setInt(13, r.httpStatus());
+        ps.setString(14, r.outcome().dbName());
+        ps.setLong(15, r.latencyMillis());
+        if (r.ttftMillis() >= 0) ps.setLong(16, r.ttftMillis());
+        else ps.setNull(16, Types.BIGINT);
+        ps.setBoolean(17, r.stream());
+    }
+
+    private static UsageRecord read(ResultSet rs) throws SQLException {
+        long ttft = rs.getLong("ttft_ms");
+        if (rs.wasNull()) ttft = -1;
+        var usage = new TokenUsage(rs.getLong("input_tokens"), rs.getLong("output_tokens"),
+                rs.getLong("cached_input_tokens"), rs.getBoolean("estimated"));
+        return new UsageRecord(rs.getString("request_id"), Jdbc.instant(rs, "ts"), rs.getString("key_id"),
+                rs.getString("endpoint"), rs.getString("model"), rs.getString("deployment"), usage,
+                rs.getLong("cost_nanos"), rs.getInt("http_status"),
+                Outcome.valueOf(rs.getString("outcome").toUpperCase(Locale.ROOT)), rs.getLong("latency_ms"), ttft,
+                rs.getBoolean("stream"));
+    }
+}
