@@ -19,8 +19,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,17 +37,17 @@ public final class Gateway implements AutoCloseable {
     private final Database database;
     private final UsageRecorder recorder;
     private final Vertx vertx;
-    private final List<String> deployments;
+    private final String deployment;
     private final AtomicBoolean shuttingDown;
     private final int port;
 
     private Gateway(GatewayConfig config, Database database, UsageRecorder recorder, Vertx vertx,
-                    List<String> deployments, AtomicBoolean shuttingDown, int port) {
+                    String deployment, AtomicBoolean shuttingDown, int port) {
         this.config = config;
         this.database = database;
         this.recorder = recorder;
         this.vertx = vertx;
-        this.deployments = deployments;
+        this.deployment = deployment;
         this.shuttingDown = shuttingDown;
         this.port = port;
     }
@@ -86,16 +84,15 @@ public final class Gateway implements AutoCloseable {
                     config.server().shutdownGrace(), () -> catalog, new Authenticator(keyCache, vertx, clock),
                     keyRepository, keyCache, usageRepository, recorder, metrics, database, shuttingDown::get, clock);
 
-            // The first server learns the port (config may say 0: any free port); the others share it.
-            var first = new GatewayVerticle(shared, config.server().port());
-            var deployments = new ArrayList<String>();
-            deployments.add(await(vertx.deployVerticle(first)));
-            int port = first.actualPort();
-            int more = config.server().eventLoops() - 1;
-            if (more > 0) {
-                deployments.add(await(vertx.deployVerticle(() -> new GatewayVerticle(shared, port),
-                        new DeploymentOptions().setInstances(more))));
-            }
+            // Port 0 means any free port; Vert.x shares one random port among servers that ask for -1.
+            int requestedPort = config.server().port() == 0 ? -1 : config.server().port();
+            var verticles = new java.util.concurrent.CopyOnWriteArrayList<GatewayVerticle>();
+            String deployment = await(vertx.deployVerticle(() -> {
+                var verticle = new GatewayVerticle(shared, requestedPort);
+                verticles.add(verticle);
+                return verticle;
+            }, new DeploymentOptions().setInstances(config.server().eventLoops())));
+            int port = verticles.getFirst().actualPort();
             vertx.setPeriodic(KeyCache.REFRESH_PERIOD.toMillis(), id -> vertx.executeBlocking(() -> {
                 keyCache.refresh();
                 return null;
@@ -103,7 +100,7 @@ public final class Gateway implements AutoCloseable {
             log.info("Gantry listening on {}:{} with {} model(s), {} event loop(s), {} transport",
                     config.server().host(), port, catalog.all().size(), config.server().eventLoops(),
                     vertx.isNativeTransportEnabled() ? "native" : "NIO");
-            return new Gateway(config, database, recorder, vertx, deployments, shuttingDown, port);
+            return new Gateway(config, database, recorder, vertx, deployment, shuttingDown, port);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -121,12 +118,10 @@ public final class Gateway implements AutoCloseable {
     public void stop() {
         if (!shuttingDown.compareAndSet(false, true)) return;
         log.info("Gantry stopping: letting in-flight requests finish (up to {} s)", config.server().shutdownGrace().toSeconds());
-        for (String id : deployments) {
-            try {
-                await(vertx.undeploy(id));
-            } catch (RuntimeException e) {
-                log.warn("stopping servers: {}", e.getMessage());
-            }
+        try {
+            await(vertx.undeploy(deployment));
+        } catch (RuntimeException e) {
+            log.warn("stopping servers: {}", e.getMessage());
         }
         recorder.close();
         await(vertx.close());

@@ -68,7 +68,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     private Router router() {
         Router router = Router.router(vertx);
-        var proxy = new ProxyHandler(shared.authenticator(), shared.catalog(), upstream, shared.recorder(),
+        var proxy = new ProxyHandler(vertx, shared.authenticator(), shared.catalog(), upstream, shared.recorder(),
                 shared.metrics().inFlight(), shared.maxBodyBytes(), shared.clock());
         for (Endpoint endpoint : Endpoint.values()) router.post(endpoint.path()).handler(proxy.route(endpoint));
         router.get("/v1/models").handler(new ModelsRoute(shared.authenticator(), shared.catalog()));

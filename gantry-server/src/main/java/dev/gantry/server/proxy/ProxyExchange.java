@@ -12,12 +12,14 @@ import dev.gantry.server.usage.UsageEvent;
 import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.usage.Outcome;
 import dev.gantry.usage.ResponseSample;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -33,7 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reset at once, since every further token costs money).
  *
  * <p>The relay writes each upstream chunk as it comes and pauses the upstream while the client's
- * write queue is full, so a slow client holds at most one queue's worth of memory.
+ * write queue is full, so a slow client holds at most one queue's worth of memory. A watchdog
+ * ends a stream whose upstream stays silent longer than the provider's read timeout (Vert.x's own
+ * idle timeout stops guarding once the response headers are in): one timer per answer, checking
+ * a timestamp that each chunk refreshes, so the per-chunk cost is a field write.
  */
 final class ProxyExchange {
     static final String REQUEST_ID_HEADER = "x-gantry-request-id";
@@ -46,6 +51,7 @@ final class ProxyExchange {
     final String id = RequestIds.next();
     final Endpoint endpoint;
     private final HttpServerResponse response;
+    private final Vertx vertx;
     private final UsageRecorder recorder;
     private final AtomicInteger inFlight;
     private final Instant startedAt;
@@ -63,13 +69,16 @@ final class ProxyExchange {
     private HttpClientRequest upstreamRequest;
     private final ByteWindow window = new ByteWindow();
     private long firstByteNanos = -1;
+    private long lastChunkNanos;
+    private long watchdog = -1;
     private boolean sse;
     private boolean done;
 
-    ProxyExchange(Endpoint endpoint, HttpServerResponse response, Instant startedAt, UsageRecorder recorder,
-                  AtomicInteger inFlight) {
+    ProxyExchange(Endpoint endpoint, HttpServerResponse response, Vertx vertx, Instant startedAt,
+                  UsageRecorder recorder, AtomicInteger inFlight) {
         this.endpoint = endpoint;
         this.response = response;
+        this.vertx = vertx;
         this.recorder = recorder;
         this.inFlight = inFlight;
         this.startedAt = startedAt;
@@ -100,9 +109,11 @@ final class ProxyExchange {
         if (length != null && filter == null) response.putHeader("content-length", length);
         else response.setChunked(true);
 
+        watchSilence(upstream, deployment.provider().timeouts().read().toNanos());
         upstream.handler(chunk -> {
             if (done) return;
-            if (firstByteNanos < 0) firstByteNanos = System.nanoTime();
+            lastChunkNanos = System.nanoTime();
+            if (firstByteNanos < 0) firstByteNanos = lastChunkNanos;
             window.append(chunk);
             Buffer out = filter == null ? chunk : filter.filter(chunk);
             if (out.length() > 0) response.write(out);
@@ -117,6 +128,16 @@ final class ProxyExchange {
             if (filter != null) response.write(filter.flush());
             response.end();
             finish(upstream.statusCode() < 400 ? Outcome.OK : Outcome.ERROR, upstream.statusCode());
+        });
+    }
+
+    private void watchSilence(HttpClientResponse upstream, long readTimeoutNanos) {
+        lastChunkNanos = System.nanoTime();
+        long period = Math.max(50, readTimeoutNanos / 4_000_000);
+        watchdog = vertx.setPeriodic(period, id -> {
+            if (System.nanoTime() - lastChunkNanos <= readTimeoutNanos) return;
+            upstreamBroke(new TimeoutException("upstream silent for longer than the read timeout"));
+            upstream.request().reset();
         });
     }
 
@@ -149,12 +170,13 @@ final class ProxyExchange {
 
     private void clientGone() {
         if (done) return;
+        finish(Outcome.CANCELLED, CLIENT_CLOSED); // first: the reset below reports back synchronously
         if (upstreamRequest != null) upstreamRequest.reset();
-        finish(Outcome.CANCELLED, CLIENT_CLOSED);
     }
 
     private void finish(Outcome outcome, int status) {
         done = true;
+        if (watchdog >= 0) vertx.cancelTimer(watchdog);
         inFlight.decrementAndGet();
         long now = System.nanoTime();
         var sample = new ResponseSample(window.head(), window.tail(), window.tailIsWhole(), window.total());

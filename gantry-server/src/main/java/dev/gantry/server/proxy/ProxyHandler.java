@@ -14,6 +14,7 @@ import dev.gantry.server.provider.ProviderAdapter;
 import dev.gantry.server.provider.UpstreamRequest;
 import dev.gantry.server.usage.UsageRecorder;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -30,6 +31,7 @@ import java.util.function.Supplier;
  * No step touches the database.
  */
 public final class ProxyHandler {
+    private final Vertx vertx;
     private final Authenticator authenticator;
     private final Supplier<ModelCatalog> catalog;
     private final UpstreamClient upstream;
@@ -38,8 +40,9 @@ public final class ProxyHandler {
     private final long maxBodyBytes;
     private final Clock clock;
 
-    public ProxyHandler(Authenticator authenticator, Supplier<ModelCatalog> catalog, UpstreamClient upstream,
+    public ProxyHandler(Vertx vertx, Authenticator authenticator, Supplier<ModelCatalog> catalog, UpstreamClient upstream,
                         UsageRecorder recorder, AtomicInteger inFlight, long maxBodyBytes, Clock clock) {
+        this.vertx = vertx;
         this.authenticator = authenticator;
         this.catalog = catalog;
         this.upstream = upstream;
@@ -55,7 +58,7 @@ public final class ProxyHandler {
 
     private void handle(HttpServerRequest request, Endpoint endpoint) {
         request.pause(); // nothing is read before the key is known to be good
-        var exchange = new ProxyExchange(endpoint, request.response(), clock.instant(), recorder, inFlight);
+        var exchange = new ProxyExchange(endpoint, request.response(), vertx, clock.instant(), recorder, inFlight);
         authenticator.authenticate(request)
                 .compose(key -> {
                     exchange.key = key;

@@ -29,7 +29,7 @@ final class AccessLog {
                 .append(",\"output_tokens\":").append(r.usage().outputTokens())
                 .append(",\"cached_input_tokens\":").append(r.usage().cachedInputTokens())
                 .append(",\"estimated\":").append(r.usage().estimated())
-                .append(",\"cost_usd\":").append(r.costNanos() / 1e9).append('}');
+                .append(",\"cost_usd\":").append(java.math.BigDecimal.valueOf(r.costNanos(), 9).stripTrailingZeros().toPlainString()).append('}');
         log.info(line.toString());
     }
 

@@ -1,0 +1,57 @@
+package dev.gantry.server;
+
+import static dev.gantry.server.GatewayFixture.ADMIN_KEY;
+import static dev.gantry.server.GatewayFixture.PROVIDER_KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Health, readiness and Prometheus metrics. */
+class OperationsTest {
+    static GatewayFixture gw;
+
+    @BeforeAll
+    static void start() { gw = GatewayFixture.start(); }
+
+    @AfterAll
+    static void stop() { gw.close(); }
+
+    @Test
+    void liveAndReady() {
+        assertThat(gw.get("/health/live", null).statusCode()).isEqualTo(200);
+        var ready = gw.get("/health/ready", null);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("ready");
+    }
+
+    @Test
+    void metricsCountRequestsTokensCostAndLatencyByModel() {
+        var response = gw.post("/v1/chat/completions",
+                "{\"model\":\"open-model\",\"messages\":[{\"role\":\"user\",\"content\":\"count me\"}]}", gw.memberKey);
+        gw.usageRow(response.headers().firstValue("x-gantry-request-id").orElseThrow());
+
+        String metrics = gw.get("/metrics", null).body();
+        assertThat(metrics).contains("gantry_requests_total{endpoint=\"/v1/chat/completions\",model=\"open-model\",outcome=\"ok\",status=\"200\"}");
+        assertThat(metrics).contains("gantry_request_duration_seconds_bucket{endpoint=\"/v1/chat/completions\",model=\"open-model\"");
+        assertThat(metrics).contains("gantry_time_to_first_token_seconds_bucket");
+        assertThat(metrics).contains("gantry_tokens_sum{kind=\"output\",model=\"open-model\"}");
+        assertThat(metrics).contains("gantry_cost_usd_total{model=\"open-model\"}");
+        assertThat(metrics).contains("gantry_requests_in_flight");
+    }
+
+    @Test
+    void unknownModelNamesDoNotBecomeMetricLabels() {
+        var response = gw.post("/v1/chat/completions", "{\"model\":\"random-name-1234\",\"messages\":[]}", gw.memberKey);
+        gw.usageRow(response.headers().firstValue("x-gantry-request-id").orElseThrow());
+
+        assertThat(gw.get("/metrics", null).body()).doesNotContain("random-name-1234");
+    }
+
+    @Test
+    void metricsAndLogsNeverCarrySecrets() {
+        String metrics = gw.get("/metrics", null).body();
+        assertThat(metrics).doesNotContain(PROVIDER_KEY).doesNotContain(ADMIN_KEY).doesNotContain(gw.memberKey);
+    }
+}
