@@ -8,9 +8,12 @@ import java.util.Map;
  * API. {@code baseUrl} is the prefix the protocol's paths are appended to, as the vendors document
  * it ({@code http://host:8000/v1} for OpenAI-compatible servers, {@code https://api.anthropic.com}
  * for Anthropic). {@code headers} are sent on every upstream request (e.g. OpenRouter's referer).
+ * {@code servesResponsesApi}: an OpenAI-type provider that serves {@code /v1/responses} itself
+ * (OpenAI does; most self-hosted servers do not), so Responses clients are passed through to it
+ * instead of being translated to Chat Completions.
  */
 public record Provider(String name, ProviderType type, URI baseUrl, Secret apiKey,
-                       Map<String, String> headers, Timeouts timeouts) {
+                       Map<String, String> headers, Timeouts timeouts, boolean servesResponsesApi) {
     public Provider {
         headers = Map.copyOf(headers);
     }

@@ -21,11 +21,11 @@ record ConfigFile(Server server, Database database, Redis redis, Usage usage,
     record Usage(Integer batchSize, Integer flushIntervalMs, Integer queueCapacity) {}
 
     record ProviderEntry(String name, String type, String baseUrl, String apiKey, Map<String, String> headers,
-                         TimeoutsEntry timeouts) {}
+                         TimeoutsEntry timeouts, Boolean responsesApi) {}
 
     record TimeoutsEntry(Long connectMs, Long readMs) {}
 
-    record ModelEntry(String name, List<DeploymentEntry> deployments, PriceEntry price) {}
+    record ModelEntry(String name, List<String> aliases, List<DeploymentEntry> deployments, PriceEntry price) {}
 
     record DeploymentEntry(String provider, String model) {}
 

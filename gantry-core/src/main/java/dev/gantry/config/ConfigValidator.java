@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /** Turns the file as written into the configuration the gateway runs with: defaults, checks, references. */
 final class ConfigValidator {
@@ -88,8 +89,10 @@ final class ConfigValidator {
             var timeouts = new Timeouts(
                     millis(t == null ? null : t.connectMs(), Timeouts.DEFAULT.connect(), at + "/timeouts/connect_ms"),
                     millis(t == null ? null : t.readMs(), Timeouts.DEFAULT.read(), at + "/timeouts/read_ms"));
+            boolean responsesApi = Boolean.TRUE.equals(e.responsesApi());
+            if (responsesApi && type != ProviderType.OPENAI) fail(at + "/responses_api", "only providers of type openai serve the Responses API");
             byName.put(name, new Provider(name, type, baseUrl, new Secret(e.apiKey()),
-                    e.headers() == null ? Map.of() : e.headers(), timeouts));
+                    e.headers() == null ? Map.of() : e.headers(), timeouts, responsesApi));
         }
         return byName;
     }
@@ -97,6 +100,7 @@ final class ConfigValidator {
     private List<Model> models(List<ConfigFile.ModelEntry> entries, Map<String, Provider> providers) {
         var models = new ArrayList<Model>();
         var names = new HashSet<String>();
+        var exactAliases = new HashSet<String>();
         for (int i = 0; i < entries.size(); i++) {
             var e = entries.get(i);
             String at = "/models/" + i;
@@ -116,9 +120,23 @@ final class ConfigValidator {
                 }
                 deployments.add(new Deployment(provider, required(d.model(), dAt + "/model")));
             }
-            models.add(new Model(name, deployments, price(e.price(), at + "/price")));
+            models.add(new Model(name, aliases(orEmpty(e.aliases()), at + "/aliases", exactAliases), deployments, price(e.price(), at + "/price")));
+        }
+        for (int i = 0; i < models.size(); i++) {
+            for (int j = 0; j < models.get(i).aliases().size(); j++) {
+                String alias = models.get(i).aliases().get(j);
+                if (names.contains(alias)) fail("/models/" + i + "/aliases/" + j, "'" + alias + "' is already the name of a model");
+            }
         }
         return models;
+    }
+
+    private List<String> aliases(List<String> aliases, String at, Set<String> exactAliasesSeen) {
+        for (int i = 0; i < aliases.size(); i++) {
+            String alias = required(aliases.get(i), at + "/" + i);
+            if (!alias.contains("*") && !exactAliasesSeen.add(alias)) fail(at + "/" + i, "alias '" + alias + "' is given to two models");
+        }
+        return aliases;
     }
 
     private Price price(ConfigFile.PriceEntry p, String at) {

@@ -24,6 +24,7 @@ public enum ErrorCode {
     UNSUPPORTED_PROTOCOL(400, "invalid_request_error", "unsupported_protocol", "invalid_request_error", false),
     UPSTREAM_UNREACHABLE(502, "api_error", "upstream_unreachable", "api_error", true),
     UPSTREAM_STREAM_CUT(502, "api_error", "upstream_stream_cut", "api_error", false),
+    UPSTREAM_INVALID_RESPONSE(502, "api_error", "upstream_invalid_response", "api_error", true),
     UPSTREAM_TIMEOUT(504, "api_error", "upstream_timeout", "timeout_error", true),
     SHUTTING_DOWN(503, "api_error", "shutting_down", "overloaded_error", true),
     INTERNAL(500, "api_error", "internal_error", "api_error", false);

@@ -15,12 +15,14 @@ public final class UsageMeter {
     public UsageMeter(TokenEstimator estimator) { this.estimator = estimator; }
 
     /**
-     * @param sse          the response was a server-sent-event stream
+     * @param upstream     the protocol the upstream answered in (its vocabulary is in the sample)
+     * @param sse          the upstream's answer was a server-sent-event stream
      * @param requestBody  the body sent upstream (for estimating input tokens), or null
      */
-    public TokenUsage measure(Endpoint endpoint, boolean sse, Outcome outcome, byte[] requestBody, ResponseSample sample) {
+    public TokenUsage measure(Endpoint endpoint, Dialect upstream, boolean sse, Outcome outcome, byte[] requestBody,
+                              ResponseSample sample) {
         if (endpoint == Endpoint.COUNT_TOKENS || outcome == Outcome.ERROR) return TokenUsage.NONE;
-        Optional<TokenUsage> reported = reported(endpoint, sse, sample);
+        Optional<TokenUsage> reported = reported(upstream, sse, sample);
         if (outcome == Outcome.OK && reported.isPresent()) return reported.get();
         // Nothing reported, or a stream that stopped early and so never reached its final count.
         long input = reported.map(TokenUsage::inputTokens).filter(n -> n > 0)
@@ -29,9 +31,9 @@ public final class UsageMeter {
         return new TokenUsage(input, output, reported.map(TokenUsage::cachedInputTokens).orElse(0L), true);
     }
 
-    private static Optional<TokenUsage> reported(Endpoint endpoint, boolean sse, ResponseSample s) {
+    private static Optional<TokenUsage> reported(Dialect upstream, boolean sse, ResponseSample s) {
         Optional<TokenUsage> last = UsageScanner.last(s.tail(), 0, s.tail().length);
-        if (!(sse && endpoint.dialect() == Dialect.ANTHROPIC)) return last;
+        if (!(sse && upstream == Dialect.ANTHROPIC)) return last;
         // Anthropic reports input tokens in message_start and output tokens in message_delta
         Optional<TokenUsage> first = UsageScanner.first(s.head(), 0, s.head().length);
         if (first.isEmpty()) return last;

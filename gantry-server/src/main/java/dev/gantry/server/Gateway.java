@@ -70,7 +70,8 @@ public final class Gateway implements AutoCloseable {
             keyCache.loadAll();
 
             var metrics = new GatewayMetrics();
-            var recorder = new UsageRecorder(usageRepository, new UsageMeter(new TokenEstimator()), metrics, config.usage());
+            var estimator = new TokenEstimator();
+            var recorder = new UsageRecorder(usageRepository, new UsageMeter(estimator), metrics, config.usage());
             recorder.start();
 
             Vertx vertx = Vertx.builder()
@@ -82,7 +83,7 @@ public final class Gateway implements AutoCloseable {
             ModelCatalog catalog = config.catalog();
             var shared = new GatewayVerticle.Shared(config.server().host(), config.server().maxBodyBytes(),
                     config.server().shutdownGrace(), () -> catalog, new Authenticator(keyCache, vertx, clock),
-                    keyRepository, keyCache, usageRepository, recorder, metrics, database, shuttingDown::get, clock);
+                    keyRepository, keyCache, usageRepository, recorder, metrics, database, shuttingDown::get, clock, estimator);
 
             // Port 0 means any free port; Vert.x shares one random port among servers that ask for -1.
             int requestedPort = config.server().port() == 0 ? -1 : config.server().port();

@@ -20,7 +20,8 @@ import javax.sql.DataSource;
 /** The usage ledger: one row per request, written in batches, summed for reports. Blocking JDBC. */
 public final class UsageRepository {
     private static final String COLUMNS = "request_id, ts, usage_day, key_id, endpoint, model, deployment, input_tokens, "
-            + "output_tokens, cached_input_tokens, estimated, cost_nanos, http_status, outcome, latency_ms, ttft_ms, stream";
+            + "output_tokens, cached_input_tokens, estimated, cost_nanos, http_status, outcome, latency_ms, ttft_ms, stream, "
+            + "served_model";
 
     private final DataSource ds;
 
@@ -28,7 +29,7 @@ public final class UsageRepository {
 
     /** Inserts the rows in one transaction. */
     public void insertBatch(List<UsageRecord> records) {
-        String sql = "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -61,14 +62,18 @@ public final class UsageRepository {
         }
     }
 
-    /** Totals per key, model and UTC day for requests in {@code [from, to)}, ordered by day, key, model. */
+    /**
+     * Totals per key, model and UTC day for requests in {@code [from, to)}, ordered by day, key,
+     * model. The model is the one that answered (what the spend is priced by), or the asked name
+     * for requests no model answered.
+     */
     public List<UsageTotal> totals(Instant from, Instant to, Optional<String> keyId) {
-        String sql = "SELECT key_id, model, usage_day, COUNT(*) AS requests, "
+        String sql = "SELECT key_id, COALESCE(served_model, model) AS model, usage_day, COUNT(*) AS requests, "
                 + "SUM(CASE WHEN outcome = 'ok' THEN 0 ELSE 1 END) AS errors, "
                 + "SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, "
                 + "SUM(cached_input_tokens) AS cached_input_tokens, SUM(cost_nanos) AS cost_nanos "
                 + "FROM usage_records WHERE ts >= ? AND ts < ?" + (keyId.isPresent() ? " AND key_id = ?" : "")
-                + " GROUP BY key_id, model, usage_day ORDER BY usage_day, key_id, model";
+                + " GROUP BY key_id, COALESCE(served_model, model), usage_day ORDER BY usage_day, key_id, model";
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, Jdbc.ts(from));
             ps.setObject(2, Jdbc.ts(to));
@@ -107,6 +112,7 @@ public final class UsageRepository {
         if (r.ttftMillis() >= 0) ps.setLong(16, r.ttftMillis());
         else ps.setNull(16, Types.BIGINT);
         ps.setBoolean(17, r.stream());
+        ps.setString(18, r.servedModel());
     }
 
     private static UsageRecord read(ResultSet rs) throws SQLException {
@@ -115,7 +121,7 @@ public final class UsageRepository {
         var usage = new TokenUsage(rs.getLong("input_tokens"), rs.getLong("output_tokens"),
                 rs.getLong("cached_input_tokens"), rs.getBoolean("estimated"));
         return new UsageRecord(rs.getString("request_id"), Jdbc.instant(rs, "ts"), rs.getString("key_id"),
-                rs.getString("endpoint"), rs.getString("model"), rs.getString("deployment"), usage,
+                rs.getString("endpoint"), rs.getString("model"), rs.getString("served_model"), rs.getString("deployment"), usage,
                 rs.getLong("cost_nanos"), rs.getInt("http_status"),
                 Outcome.valueOf(rs.getString("outcome").toUpperCase(Locale.ROOT)), rs.getLong("latency_ms"), ttft,
                 rs.getBoolean("stream"));

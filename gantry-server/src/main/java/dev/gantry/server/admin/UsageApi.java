@@ -76,6 +76,7 @@ final class UsageApi {
     private static JsonObject row(UsageRecord r) {
         return new JsonObject().put("request_id", r.requestId()).put("timestamp", r.timestamp().toString())
                 .put("key_id", r.keyId()).put("endpoint", r.endpoint()).put("model", r.model())
+                .put("served_model", r.servedModel())
                 .put("deployment", r.deployment()).put("input_tokens", r.usage().inputTokens())
                 .put("output_tokens", r.usage().outputTokens()).put("cached_input_tokens", r.usage().cachedInputTokens())
                 .put("estimated", r.usage().estimated()).put("cost_usd", usd(r.costNanos()))

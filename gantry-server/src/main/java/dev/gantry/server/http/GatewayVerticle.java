@@ -16,6 +16,7 @@ import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.store.Database;
 import dev.gantry.store.KeyRepository;
 import dev.gantry.store.UsageRepository;
+import dev.gantry.usage.TokenEstimator;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -38,7 +39,7 @@ public final class GatewayVerticle extends VerticleBase {
     public record Shared(String host, long maxBodyBytes, Duration shutdownGrace, Supplier<ModelCatalog> catalog,
                          Authenticator authenticator, KeyRepository keys, KeyCache keyCache, UsageRepository usage,
                          UsageRecorder recorder, GatewayMetrics metrics, Database database,
-                         BooleanSupplier shuttingDown, Clock clock) {}
+                         BooleanSupplier shuttingDown, Clock clock, TokenEstimator estimator) {}
 
     private final Shared shared;
     private final int port;
@@ -69,7 +70,7 @@ public final class GatewayVerticle extends VerticleBase {
     private Router router() {
         Router router = Router.router(vertx);
         var proxy = new ProxyHandler(vertx, shared.authenticator(), shared.catalog(), upstream, shared.recorder(),
-                shared.metrics().inFlight(), shared.maxBodyBytes(), shared.clock());
+                shared.metrics().inFlight(), shared.maxBodyBytes(), shared.clock(), shared.estimator());
         for (Endpoint endpoint : Endpoint.values()) router.post(endpoint.path()).handler(proxy.route(endpoint));
         router.get("/v1/models").handler(new ModelsRoute(shared.authenticator(), shared.catalog()));
         AdminRoutes.mount(router, vertx, shared.authenticator(), shared.keys(), shared.keyCache(), shared.usage(), shared.clock());

@@ -6,10 +6,11 @@ import dev.gantry.catalog.Model;
 import dev.gantry.error.ErrorCode;
 import dev.gantry.error.GatewayException;
 import dev.gantry.protocol.Endpoint;
-import dev.gantry.protocol.ErrorBodies;
+import dev.gantry.protocol.Dialect;
 import dev.gantry.server.http.ErrorResponder;
 import dev.gantry.server.usage.UsageEvent;
 import dev.gantry.server.usage.UsageRecorder;
+import dev.gantry.translate.Translation;
 import dev.gantry.usage.Outcome;
 import dev.gantry.usage.ResponseSample;
 import io.vertx.core.Vertx;
@@ -18,7 +19,8 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Instant;
-import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,10 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a timestamp that each chunk refreshes, so the per-chunk cost is a field write.
  */
 final class ProxyExchange {
+    private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
     static final String REQUEST_ID_HEADER = "x-gantry-request-id";
-    /** Hop-by-hop headers (RFC 9110 §7.6.1) and framing the gateway sets itself. */
-    private static final Set<String> NOT_RELAYED = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "set-cookie");
     /** What the usage row says of a request whose client left: nginx's "client closed request". */
     private static final int CLIENT_CLOSED = 499;
 
@@ -62,16 +62,20 @@ final class ProxyExchange {
     Model model;
     Deployment deployment;
     boolean stream;
+    byte[] upstreamBody;
+    /** Set when client and upstream speak different protocols. */
+    Translation translation;
     /** The gateway asked for OpenAI stream usage that the client did not: hide that chunk. */
     boolean hideUsageChunk;
-    byte[] upstreamBody;
+    /** The protocol the upstream answers in: where its usage report is to be found. */
+    Dialect upstreamDialect;
 
     private HttpClientRequest upstreamRequest;
     private final ByteWindow window = new ByteWindow();
     private long firstByteNanos = -1;
     private long lastChunkNanos;
     private long watchdog = -1;
-    private boolean sse;
+    private AnswerRelay relay;
     private boolean done;
 
     ProxyExchange(Endpoint endpoint, HttpServerResponse response, Vertx vertx, Instant startedAt,
@@ -93,30 +97,28 @@ final class ProxyExchange {
         if (done) request.reset();
     }
 
-    void relay(HttpClientResponse upstream) {
+    void relay(HttpClientResponse upstream, AnswerRelay relay) {
         if (done) { // the client left while the upstream was thinking
             upstream.request().reset();
             return;
         }
-        response.setStatusCode(upstream.statusCode());
-        upstream.headers().forEach((name, value) -> {
-            if (!NOT_RELAYED.contains(name.toLowerCase())) response.headers().add(name, value);
-        });
-        String contentType = upstream.getHeader("content-type");
-        sse = contentType != null && contentType.startsWith("text/event-stream");
-        UsageChunkFilter filter = sse && hideUsageChunk ? new UsageChunkFilter() : null;
-        String length = upstream.getHeader("content-length");
-        if (length != null && filter == null) response.putHeader("content-length", length);
-        else response.setChunked(true);
-
+        this.relay = relay;
+        relay.begin(upstream, response);
         watchSilence(upstream, deployment.provider().timeouts().read().toNanos());
         upstream.handler(chunk -> {
             if (done) return;
             lastChunkNanos = System.nanoTime();
             if (firstByteNanos < 0) firstByteNanos = lastChunkNanos;
             window.append(chunk);
-            Buffer out = filter == null ? chunk : filter.filter(chunk);
-            if (out.length() > 0) response.write(out);
+            Buffer out;
+            try {
+                out = relay.chunk(chunk);
+            } catch (RuntimeException e) {
+                upstreamBroke(unreadable(e));
+                upstream.request().reset();
+                return;
+            }
+            if (out != null && out.length() > 0) response.write(out);
             if (response.writeQueueFull()) {
                 upstream.pause();
                 response.drainHandler(v -> upstream.resume());
@@ -125,10 +127,22 @@ final class ProxyExchange {
         upstream.exceptionHandler(this::upstreamBroke);
         upstream.endHandler(v -> {
             if (done) return;
-            if (filter != null) response.write(filter.flush());
-            response.end();
-            finish(upstream.statusCode() < 400 ? Outcome.OK : Outcome.ERROR, upstream.statusCode());
+            Buffer last;
+            try {
+                last = relay.end();
+            } catch (RuntimeException e) {
+                upstreamBroke(unreadable(e));
+                return;
+            }
+            if (last != null) response.end(last);
+            else response.end();
+            finish(upstream.statusCode() < 400 ? Outcome.OK : Outcome.ERROR, response.getStatusCode());
         });
+    }
+
+    private static GatewayException unreadable(RuntimeException cause) {
+        log.warn("could not translate an upstream answer: {}", cause.toString());
+        return new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, "The upstream's answer could not be read.");
     }
 
     private void watchSilence(HttpClientResponse upstream, long readTimeoutNanos) {
@@ -139,6 +153,13 @@ final class ProxyExchange {
             upstreamBroke(new TimeoutException("upstream silent for longer than the read timeout"));
             upstream.request().reset();
         });
+    }
+
+    /** The gateway answers itself (no upstream call). */
+    void answerLocally(String json) {
+        if (done) return;
+        response.putHeader("content-type", "application/json").end(json);
+        finish(Outcome.OK, 200);
     }
 
     /** The request failed before any answer was relayed. */
@@ -155,16 +176,12 @@ final class ProxyExchange {
             fail(failure);
             return;
         }
-        if (sse) {
-            GatewayException cause = ErrorResponder.classify(failure);
-            ErrorCode code = cause.code() == ErrorCode.UPSTREAM_TIMEOUT ? ErrorCode.UPSTREAM_TIMEOUT : ErrorCode.UPSTREAM_STREAM_CUT;
-            String message = code == ErrorCode.UPSTREAM_TIMEOUT
-                    ? "The upstream model server stopped sending in the middle of the stream."
-                    : "The upstream model server broke off the stream.";
-            response.end(Buffer.buffer(ErrorBodies.streamEvent(endpoint.dialect(), code, message)));
-        } else {
-            response.reset(); // a half-sent JSON body cannot be mended: close so the client sees it broke
-        }
+        boolean timeout = failure instanceof TimeoutException;
+        Buffer closing = relay.broke(timeout ? ErrorCode.UPSTREAM_TIMEOUT : ErrorCode.UPSTREAM_STREAM_CUT, timeout
+                ? "The upstream model server stopped sending in the middle of the stream."
+                : "The upstream model server broke off the stream.");
+        if (closing != null) response.end(closing);
+        else response.reset(); // a half-sent JSON body cannot be mended: close so the client sees it broke
         finish(Outcome.STREAM_CUT, response.getStatusCode());
     }
 
@@ -182,6 +199,6 @@ final class ProxyExchange {
         var sample = new ResponseSample(window.head(), window.tail(), window.tailIsWhole(), window.total());
         recorder.record(new UsageEvent(id, startedAt, key == null ? null : key.id(), endpoint, model, askedModel,
                 deployment, status, outcome, now - startNanos, firstByteNanos < 0 ? -1 : firstByteNanos - startNanos,
-                stream, sse, upstreamBody, sample));
+                stream, relay != null && relay.isStream(), upstreamDialect, upstreamBody, sample));
     }
 }

@@ -19,6 +19,7 @@ final class AccessLog {
                 .append("\",\"endpoint\":\"").append(r.endpoint()).append('"');
         field(line, "key_id", r.keyId());
         field(line, "model", r.model());
+        field(line, "served_model", r.servedModel());
         field(line, "deployment", r.deployment());
         line.append(",\"status\":").append(r.httpStatus())
                 .append(",\"outcome\":\"").append(r.outcome().dbName())

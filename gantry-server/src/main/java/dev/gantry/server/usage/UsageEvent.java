@@ -2,6 +2,7 @@ package dev.gantry.server.usage;
 
 import dev.gantry.catalog.Deployment;
 import dev.gantry.catalog.Model;
+import dev.gantry.protocol.Dialect;
 import dev.gantry.protocol.Endpoint;
 import dev.gantry.usage.Outcome;
 import dev.gantry.usage.ResponseSample;
@@ -14,10 +15,11 @@ import java.time.Instant;
  * @param model        the catalog model that was asked for, or null if the name was unknown
  * @param askedModel   the name the client sent, or null if the body had none
  * @param deployment   where the request went, or null if it never reached an upstream
+ * @param upstreamDialect the protocol the upstream answered in (null if none was reached)
  * @param requestBody  the body sent upstream, kept for estimating tokens if none are reported
  * @param ttftNanos    time to the first response byte, or -1
  */
 public record UsageEvent(String requestId, Instant timestamp, String keyId, Endpoint endpoint, Model model,
                          String askedModel, Deployment deployment, int httpStatus, Outcome outcome,
-                         long latencyNanos, long ttftNanos, boolean stream, boolean sse, byte[] requestBody,
+                         long latencyNanos, long ttftNanos, boolean stream, boolean sse, Dialect upstreamDialect, byte[] requestBody,
                          ResponseSample response) {}

@@ -84,10 +84,10 @@ public final class UsageRecorder implements AutoCloseable {
     private List<UsageRecord> toRecords(List<UsageEvent> events) {
         var records = new ArrayList<UsageRecord>(events.size());
         for (UsageEvent e : events) {
-            TokenUsage usage = meter.measure(e.endpoint(), e.sse(), e.outcome(), e.requestBody(), e.response());
+            TokenUsage usage = meter.measure(e.endpoint(), e.upstreamDialect(), e.sse(), e.outcome(), e.requestBody(), e.response());
             Price price = e.model() == null ? Price.FREE : e.model().price();
             var r = new UsageRecord(e.requestId(), e.timestamp(), e.keyId(), e.endpoint().path(), e.askedModel(),
-                    e.deployment() == null ? null : e.deployment().id(), usage, price.costNanos(usage), e.httpStatus(),
+                    e.model() == null ? null : e.model().name(), e.deployment() == null ? null : e.deployment().id(), usage, price.costNanos(usage), e.httpStatus(),
                     e.outcome(), TimeUnit.NANOSECONDS.toMillis(e.latencyNanos()),
                     e.ttftNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(e.ttftNanos()), e.stream());
             metrics.record(r, e.model() == null ? "none" : e.model().name(), r.deployment());

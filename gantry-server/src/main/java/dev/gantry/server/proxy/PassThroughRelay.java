@@ -1,0 +1,60 @@
+package dev.gantry.server.proxy;
+
+import dev.gantry.error.ErrorCode;
+import dev.gantry.protocol.Dialect;
+import dev.gantry.protocol.ErrorBodies;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Locale;
+import java.util.Set;
+
+/** Same protocol on both sides: the upstream's status, headers and bytes go to the client as they are. */
+final class PassThroughRelay implements AnswerRelay {
+    /** Hop-by-hop headers (RFC 9110 §7.6.1) and framing the gateway sets itself. */
+    private static final Set<String> NOT_RELAYED = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "set-cookie");
+
+    private final Dialect dialect;
+    private final boolean hideUsageChunk;
+    private UsageChunkFilter filter;
+    private boolean sse;
+
+    /** @param hideUsageChunk the gateway asked for OpenAI stream usage that the client did not */
+    PassThroughRelay(Dialect dialect, boolean hideUsageChunk) {
+        this.dialect = dialect;
+        this.hideUsageChunk = hideUsageChunk;
+    }
+
+    @Override
+    public void begin(HttpClientResponse upstream, HttpServerResponse response) {
+        response.setStatusCode(upstream.statusCode());
+        upstream.headers().forEach((name, value) -> {
+            if (!NOT_RELAYED.contains(name.toLowerCase(Locale.ROOT))) response.headers().add(name, value);
+        });
+        String contentType = upstream.getHeader("content-type");
+        sse = contentType != null && contentType.startsWith("text/event-stream");
+        if (sse && hideUsageChunk) filter = new UsageChunkFilter();
+        String length = upstream.getHeader("content-length");
+        if (length != null && filter == null) response.putHeader("content-length", length);
+        else response.setChunked(true);
+    }
+
+    @Override
+    public boolean isStream() { return sse; }
+
+    @Override
+    public Buffer chunk(Buffer upstreamChunk) {
+        return filter == null ? upstreamChunk : filter.filter(upstreamChunk);
+    }
+
+    @Override
+    public Buffer end() {
+        return filter == null ? null : filter.flush();
+    }
+
+    @Override
+    public Buffer broke(ErrorCode code, String message) {
+        return sse ? Buffer.buffer(ErrorBodies.streamEvent(dialect, code, message)) : null;
+    }
+}
