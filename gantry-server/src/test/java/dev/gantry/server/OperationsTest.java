@@ -50,8 +50,26 @@ class OperationsTest {
     }
 
     @Test
-    void metricsAndLogsNeverCarrySecrets() {
-        String metrics = gw.get("/metrics", null).body();
-        assertThat(metrics).doesNotContain(PROVIDER_KEY).doesNotContain(ADMIN_KEY).doesNotContain(gw.memberKey);
+    void metricsAndLogsNeverCarrySecretsOrPrompts() {
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        var captured = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        captured.start();
+        root.addAppender(captured);
+        try {
+            String prompt = "my secret prompt about project falcon";
+            String id = gw.post("/v1/chat/completions", "{\"model\":\"open-model\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                    + prompt + "\"}]}", gw.memberKey).headers().firstValue("x-gantry-request-id").orElseThrow();
+            gw.post("/v1/chat/completions", "{\"model\":\"open-model\",\"messages\":[]}", "sk-gantry-guessed-key-123");
+            gw.post("/api/v1/keys", "{\"name\":\"logged?\"}", ADMIN_KEY);
+            gw.usageRow(id);
+
+            String logs = captured.list.stream().map(e -> e.getFormattedMessage()).reduce("", (a, b) -> a + b + "\n");
+            assertThat(logs).contains(id); // the access line was captured
+            assertThat(logs).doesNotContain(PROVIDER_KEY, ADMIN_KEY, gw.memberKey, "sk-gantry-guessed-key-123", prompt);
+            String metrics = gw.get("/metrics", null).body();
+            assertThat(metrics).doesNotContain(PROVIDER_KEY, ADMIN_KEY, gw.memberKey, prompt);
+        } finally {
+            root.detachAppender(captured);
+        }
     }
 }
