@@ -1,7 +1,26 @@
 package dev.gantry.catalog;
 
-/** One place that serves a model: which provider, and the model id that provider knows it by. */
-public record Deployment(Provider provider, String upstreamModel) {
+import java.util.Optional;
+
+/**
+ * One place that serves a model: which provider, the model id that provider knows it by, and how
+ * routing treats it.
+ *
+ * @param weight        share of traffic under the {@code weighted} strategy
+ * @param priority      lower is preferred under the {@code priority} strategy
+ * @param maxConcurrent requests it may serve at once (its GPU capacity); 0 for no limit
+ * @param timeouts      the provider's, or this deployment's own
+ * @param price         this deployment's own price, if it differs from the model's
+ * @param costPerHourMicros what a self-hosted deployment costs per hour, in micro-dollars; 0 if not given
+ */
+public record Deployment(Provider provider, String upstreamModel, int weight, int priority, int maxConcurrent,
+                         Timeouts timeouts, Optional<Price> price, long costPerHourMicros) {
+
+    /** A deployment with the defaults: weight 1, priority 0, no concurrency cap, the provider's timeouts. */
+    public static Deployment of(Provider provider, String upstreamModel) {
+        return new Deployment(provider, upstreamModel, 1, 0, 0, provider.timeouts(), Optional.empty(), 0);
+    }
+
     /** A short name for logs, metrics and usage rows: {@code provider/upstream-model}. */
     public String id() { return provider.name() + "/" + upstreamModel; }
 }

@@ -1,5 +1,7 @@
 package dev.gantry.catalog;
 
+import dev.gantry.routing.RetryPolicy;
+import dev.gantry.routing.Strategy;
 import java.util.List;
 
 /**
@@ -8,11 +10,27 @@ import java.util.List;
  * @param aliases other names that reach this model, {@code *} matching any run of characters:
  *                agents hard-code names ({@code claude-sonnet-4-5}, {@code gpt-5-codex}) and
  *                aliases let the admin decide what really answers them
+ * @param strategy  how traffic is spread over the deployments
+ * @param fallbacks models to try, in order, when no deployment of this one can answer (down,
+ *                  overloaded, the prompt too long for its context, images it cannot take)
+ * @param acceptsImages false for a text-only model: requests with images go to its fallbacks
  */
-public record Model(String name, List<String> aliases, List<Deployment> deployments, Price price) {
+public record Model(String name, List<String> aliases, List<Deployment> deployments, Price price, Strategy strategy,
+                    List<String> fallbacks, RetryPolicy retry, boolean acceptsImages) {
     public Model {
         aliases = List.copyOf(aliases);
+        fallbacks = List.copyOf(fallbacks);
         deployments = List.copyOf(deployments);
         if (deployments.isEmpty()) throw new IllegalArgumentException("model " + name + " has no deployment");
+    }
+
+    /** A model with one deployment and the defaults: for tests and simple set-ups. */
+    public static Model simple(String name, Deployment deployment, Price price) {
+        return new Model(name, List.of(), List.of(deployment), price, Strategy.PRIORITY, List.of(), RetryPolicy.DEFAULT, true);
+    }
+
+    /** The price of tokens served by {@code deployment}: its own if it has one, else the model's. */
+    public Price priceAt(Deployment deployment) {
+        return deployment.price().orElse(price);
     }
 }

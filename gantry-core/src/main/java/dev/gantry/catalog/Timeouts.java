@@ -3,10 +3,17 @@ package dev.gantry.catalog;
 import java.time.Duration;
 
 /**
- * How long to wait on an upstream. {@code read} bounds both the wait for the response headers and
- * any silence between two chunks of a stream: a generating model that goes quiet that long is
- * taken as hung.
+ * How long to wait on an upstream.
+ *
+ * @param connect     to open a connection
+ * @param firstToken  from sending the request to the first byte of the answer (a reasoning model
+ *                    may think for minutes before it)
+ * @param idle        between two chunks of a stream: a generating model silent that long is hung
+ * @param total       for the whole answer; {@link Duration#ZERO} for no limit
  */
-public record Timeouts(Duration connect, Duration read) {
-    public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(600));
+public record Timeouts(Duration connect, Duration firstToken, Duration idle, Duration total) {
+    public static final Timeouts DEFAULT =
+            new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(300), Duration.ofSeconds(120), Duration.ZERO);
+
+    public boolean hasTotal() { return !total.isZero(); }
 }

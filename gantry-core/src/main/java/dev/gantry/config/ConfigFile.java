@@ -9,8 +9,10 @@ import java.util.Map;
  * field nullable. {@link ConfigValidator} turns it into the immutable {@link GatewayConfig}, filling
  * defaults and checking references. Field names are snake_case in YAML.
  */
-record ConfigFile(Server server, Database database, Redis redis, Usage usage,
+record ConfigFile(Server server, Database database, Redis redis, Usage usage, Routing routing,
                   List<ProviderEntry> providers, List<ModelEntry> models) {
+
+    record Routing(Integer breakerFailures, Long breakerCooldownMs) {}
 
     record Server(Integer port, String host, Long maxBodyBytes, Integer eventLoops, Integer shutdownGraceSeconds) {}
 
@@ -23,11 +25,15 @@ record ConfigFile(Server server, Database database, Redis redis, Usage usage,
     record ProviderEntry(String name, String type, String baseUrl, String apiKey, Map<String, String> headers,
                          TimeoutsEntry timeouts, Boolean responsesApi) {}
 
-    record TimeoutsEntry(Long connectMs, Long readMs) {}
+    record TimeoutsEntry(Long connectMs, Long firstTokenMs, Long idleMs, Long totalMs) {}
 
-    record ModelEntry(String name, List<String> aliases, List<DeploymentEntry> deployments, PriceEntry price) {}
+    record ModelEntry(String name, List<String> aliases, String strategy, List<String> fallbacks, RetryEntry retry,
+                      Boolean acceptsImages, List<DeploymentEntry> deployments, PriceEntry price) {}
 
-    record DeploymentEntry(String provider, String model) {}
+    record RetryEntry(Integer maxAttempts, Long initialBackoffMs, Long maxBackoffMs, Long deadlineMs) {}
+
+    record DeploymentEntry(String provider, String model, Integer weight, Integer priority, Integer maxConcurrent,
+                           TimeoutsEntry timeouts, PriceEntry price, BigDecimal costPerHour) {}
 
     record PriceEntry(BigDecimal inputPerMtok, BigDecimal outputPerMtok, BigDecimal cachedInputPerMtok) {}
 }

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads the YAML configuration: {@code ${ENV}} interpolation, binding with unknown fields
@@ -50,30 +52,57 @@ public final class ConfigLoader {
 
     public static GatewayConfig parse(String text, String sourceName, Function<String, String> env) {
         String interpolated = new EnvInterpolator(env, sourceName).interpolate(text);
+        var locator = new YamlLocator(interpolated);
         ConfigFile file = null;
         try {
             if (!isBlank(interpolated)) file = YAML.readValue(interpolated, ConfigFile.class);
-        } catch (JsonMappingException e) {
-            throw new ConfigException(sourceName + describe(e));
         } catch (JacksonException e) {
+            // a syntax error met while binding arrives wrapped in a mapping exception: report it as one
+            MarkedYAMLException syntax = syntaxError(e);
+            if (syntax != null) throw new ConfigException(sourceName + describe(syntax));
+            if (e instanceof JsonMappingException m) throw new ConfigException(sourceName + describe(m, locator));
             var loc = e.getLocation();
             throw new ConfigException(sourceName + (loc != null ? " line " + loc.getLineNr() : "")
                     + ": not valid YAML: " + firstLine(e.getOriginalMessage()));
         }
-        if (file == null) file = new ConfigFile(null, null, null, null, null, null);
-        return new ConfigValidator(sourceName, new YamlLocator(interpolated)).validate(file);
+        if (file == null) file = new ConfigFile(null, null, null, null, null, null, null);
+        return new ConfigValidator(sourceName, locator).validate(file);
+    }
+
+    private static MarkedYAMLException syntaxError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException m) return m;
+        }
+        return null;
+    }
+
+    /**
+     * SnakeYAML's own marks, not Jackson's location: Jackson points at the last token it read,
+     * often the line before the problem.
+     */
+    private static String describe(MarkedYAMLException e) {
+        Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        String problem = e.getProblem() != null ? e.getProblem() : firstLine(e.getMessage());
+        String context = e.getContext() == null ? "" : " (" + e.getContext()
+                + (e.getContextMark() != null ? " that starts on line " + (e.getContextMark().getLine() + 1) : "") + ")";
+        return (at != null ? " line " + (at.getLine() + 1) : "") + ": not valid YAML: " + firstLine(problem) + context;
     }
 
     private static boolean isBlank(String yaml) {
         return yaml.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#") || l.equals("---"));
     }
 
-    private static String describe(JsonMappingException e) {
+    private static String describe(JsonMappingException e, YamlLocator locator) {
         String line = e.getLocation() != null ? " line " + e.getLocation().getLineNr() : "";
         String path = e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining()).replaceFirst("^\\.", "");
         if (e instanceof UnrecognizedPropertyException u) {
+            // Jackson's location is past the unknown field's value, a line or more below it
+            int fieldLine = locator.lineOf(e.getPath().stream()
+                    .map(r -> "/" + (r.getFieldName() != null ? r.getFieldName() : r.getIndex()))
+                    .collect(Collectors.joining()));
+            if (fieldLine > 0) line = " line " + fieldLine;
             String parent = path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : "top level";
             return line + ": unknown field '" + u.getPropertyName() + "' in " + parent
                     + " (known: " + known(u.getKnownPropertyIds()) + ")";

@@ -11,6 +11,8 @@ import dev.gantry.catalog.Timeouts;
 import dev.gantry.config.GatewayConfig.DatabaseSettings;
 import dev.gantry.config.GatewayConfig.ServerSettings;
 import dev.gantry.config.GatewayConfig.UsageSettings;
+import dev.gantry.routing.RetryPolicy;
+import dev.gantry.routing.Strategy;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
@@ -43,7 +45,7 @@ final class ConfigValidator {
         var models = models(orEmpty(file.models()), providers);
         return new GatewayConfig(server(file.server()), database(file.database()),
                 Optional.ofNullable(file.redis()).map(ConfigFile.Redis::url).filter(u -> !u.isBlank()),
-                usage(file.usage()), List.copyOf(providers.values()), new ModelCatalog(models));
+                usage(file.usage()), routing(file.routing()), List.copyOf(providers.values()), new ModelCatalog(models));
     }
 
     private ServerSettings server(ConfigFile.Server s) {
@@ -74,6 +76,12 @@ final class ConfigValidator {
                 between(u.queueCapacity(), 100_000, 1_000, 10_000_000, "/usage/queue_capacity"));
     }
 
+    private GatewayConfig.RoutingSettings routing(ConfigFile.Routing r) {
+        if (r == null) r = new ConfigFile.Routing(null, null);
+        return new GatewayConfig.RoutingSettings(between(r.breakerFailures(), 5, 1, 1_000_000, "/routing/breaker_failures"),
+                millis(r.breakerCooldownMs(), Duration.ofSeconds(30), "/routing/breaker_cooldown_ms"));
+    }
+
     private Map<String, Provider> providers(List<ConfigFile.ProviderEntry> entries) {
         var byName = new LinkedHashMap<String, Provider>();
         for (int i = 0; i < entries.size(); i++) {
@@ -85,10 +93,7 @@ final class ConfigValidator {
             ProviderType type = ProviderType.fromConfigName(typeName).orElseThrow(() -> error(at + "/type",
                     "unknown provider type '" + typeName + "' (supported: " + ProviderType.supportedNames() + ")"));
             URI baseUrl = url(required(e.baseUrl(), at + "/base_url"), at + "/base_url");
-            var t = e.timeouts();
-            var timeouts = new Timeouts(
-                    millis(t == null ? null : t.connectMs(), Timeouts.DEFAULT.connect(), at + "/timeouts/connect_ms"),
-                    millis(t == null ? null : t.readMs(), Timeouts.DEFAULT.read(), at + "/timeouts/read_ms"));
+            var timeouts = timeouts(e.timeouts(), Timeouts.DEFAULT, at + "/timeouts");
             boolean responsesApi = Boolean.TRUE.equals(e.responsesApi());
             if (responsesApi && type != ProviderType.OPENAI) fail(at + "/responses_api", "only providers of type openai serve the Responses API");
             byName.put(name, new Provider(name, type, baseUrl, new Secret(e.apiKey()),
@@ -118,9 +123,28 @@ final class ConfigValidator {
                     fail(dAt + "/provider", "'" + providerName + "' is not a provider declared under providers"
                             + (providers.isEmpty() ? " (none is declared)" : " (declared: " + String.join(", ", providers.keySet()) + ")"));
                 }
-                deployments.add(new Deployment(provider, required(d.model(), dAt + "/model")));
+                deployments.add(new Deployment(provider, required(d.model(), dAt + "/model"),
+                        between(d.weight(), 1, 0, 1_000_000, dAt + "/weight"),
+                        between(d.priority(), 0, 0, 1_000, dAt + "/priority"),
+                        between(d.maxConcurrent(), 0, 0, 1_000_000, dAt + "/max_concurrent"),
+                        timeouts(d.timeouts(), provider.timeouts(), dAt + "/timeouts"),
+                        Optional.ofNullable(d.price()).map(p -> price(p, dAt + "/price")),
+                        micros(d.costPerHour(), dAt + "/cost_per_hour")));
             }
-            models.add(new Model(name, aliases(orEmpty(e.aliases()), at + "/aliases", exactAliases), deployments, price(e.price(), at + "/price")));
+            String strategyName = e.strategy() == null ? Strategy.PRIORITY.configName() : e.strategy();
+            Strategy strategy = Strategy.fromConfigName(strategyName).orElseThrow(() -> error(at + "/strategy",
+                    "unknown strategy '" + strategyName + "' (supported: " + Strategy.supportedNames() + ")"));
+            models.add(new Model(name, aliases(orEmpty(e.aliases()), at + "/aliases", exactAliases), deployments,
+                    price(e.price(), at + "/price"), strategy, orEmpty(e.fallbacks()), retry(e.retry(), at + "/retry"),
+                    !Boolean.FALSE.equals(e.acceptsImages())));
+        }
+        for (int i = 0; i < models.size(); i++) {
+            for (int j = 0; j < models.get(i).fallbacks().size(); j++) {
+                String fallback = models.get(i).fallbacks().get(j);
+                if (!names.contains(fallback) || fallback.equals(models.get(i).name())) {
+                    fail("/models/" + i + "/fallbacks/" + j, "'" + fallback + "' is not another model of this file");
+                }
+            }
         }
         for (int i = 0; i < models.size(); i++) {
             for (int j = 0; j < models.get(i).aliases().size(); j++) {
@@ -137,6 +161,23 @@ final class ConfigValidator {
             if (!alias.contains("*") && !exactAliasesSeen.add(alias)) fail(at + "/" + i, "alias '" + alias + "' is given to two models");
         }
         return aliases;
+    }
+
+    private Timeouts timeouts(ConfigFile.TimeoutsEntry t, Timeouts fallback, String at) {
+        if (t == null) return fallback;
+        return new Timeouts(millis(t.connectMs(), fallback.connect(), at + "/connect_ms"),
+                millis(t.firstTokenMs(), fallback.firstToken(), at + "/first_token_ms"),
+                millis(t.idleMs(), fallback.idle(), at + "/idle_ms"),
+                millis(t.totalMs(), fallback.total(), at + "/total_ms"));
+    }
+
+    private RetryPolicy retry(ConfigFile.RetryEntry r, String at) {
+        if (r == null) return RetryPolicy.DEFAULT;
+        var d = RetryPolicy.DEFAULT;
+        return new RetryPolicy(between(r.maxAttempts(), d.maxAttempts(), 1, 20, at + "/max_attempts"),
+                millis(r.initialBackoffMs(), d.initialBackoff(), at + "/initial_backoff_ms"),
+                millis(r.maxBackoffMs(), d.maxBackoff(), at + "/max_backoff_ms"),
+                millis(r.deadlineMs(), d.deadline(), at + "/deadline_ms"));
     }
 
     private Price price(ConfigFile.PriceEntry p, String at) {

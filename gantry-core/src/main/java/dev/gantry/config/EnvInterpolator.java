@@ -11,6 +11,8 @@ import java.util.regex.Pattern;
  * commented-out line never demands a variable.
  */
 final class EnvInterpolator {
+    /** A mapping key: a name, maybe quoted, then a colon followed by a blank or the end. */
+    private static final Pattern KEY = Pattern.compile("([A-Za-z0-9_.-]+)[\"']?:(?=\\s|$)");
     private static final Pattern REFERENCE = Pattern.compile("\\$?\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
     private final Function<String, String> env;
@@ -44,8 +46,9 @@ final class EnvInterpolator {
                 String value = env.apply(m.group(1));
                 if (value == null || (value.isEmpty() && m.group(2) != null)) value = m.group(2);
                 if (value == null) {
-                    throw new ConfigException(sourceName + " line " + lineNumber + ": environment variable "
-                            + m.group(1) + " is not set (write ${" + m.group(1) + ":-default} to give a default)");
+                    throw new ConfigException(sourceName + " line " + lineNumber + ": " + fieldBefore(line, m.start())
+                            + "environment variable " + m.group(1) + " is not set (write ${" + m.group(1)
+                            + ":-default} to give a default)");
                 }
                 replacement = value;
             }
@@ -55,6 +58,14 @@ final class EnvInterpolator {
         return out.toString();
     }
 
+    /** {@code "api_key: "} for a reference in {@code api_key: ${KEY}}: the last key before it on its line, if any. */
+    private static String fieldBefore(String line, int end) {
+        Matcher key = KEY.matcher(line).region(0, end);
+        String field = null;
+        while (key.find()) field = key.group(1);
+        return field == null ? "" : field + ": ";
+    }
+
     /** Index where a YAML comment starts: a '#' at line start or after a blank, outside quotes. */
     static int commentStart(String line) {
         char quote = 0;
@@ -62,12 +73,19 @@ final class EnvInterpolator {
             char c = line.charAt(i);
             if (quote != 0) {
                 if (c == quote) quote = 0;
-            } else if (c == '"' || c == '\'') {
+            } else if ((c == '"' || c == '\'') && startsScalar(line, i)) {
                 quote = c;
             } else if (c == '#' && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
                 return i;
             }
         }
         return line.length();
+    }
+
+    /** A quote opens a quoted scalar only where a value can start; inside a plain one (bob's) it is text. */
+    private static boolean startsScalar(String line, int quoteAt) {
+        int i = quoteAt - 1;
+        while (i >= 0 && Character.isWhitespace(line.charAt(i))) i--;
+        return i < 0 || ":-[{,?".indexOf(line.charAt(i)) >= 0;
     }
 }

@@ -8,7 +8,10 @@ import java.util.Optional;
 
 /** The validated, immutable configuration the gateway runs with. */
 public record GatewayConfig(ServerSettings server, DatabaseSettings database, Optional<String> redisUrl,
-                            UsageSettings usage, List<Provider> providers, ModelCatalog catalog) {
+                            UsageSettings usage, RoutingSettings routing, List<Provider> providers, ModelCatalog catalog) {
+
+    /** A deployment failing {@code breakerFailures} times in a row is left alone for {@code breakerCooldown}. */
+    public record RoutingSettings(int breakerFailures, Duration breakerCooldown) {}
 
     /**
      * @param maxBodyBytes   largest request body accepted (413 above it); images in base64 make
@@ -31,10 +34,10 @@ public record GatewayConfig(ServerSettings server, DatabaseSettings database, Op
     public record UsageSettings(int batchSize, Duration flushInterval, int queueCapacity) {}
 
     public GatewayConfig withPort(int port) {
-        return new GatewayConfig(server.withPort(port), database, redisUrl, usage, providers, catalog);
+        return new GatewayConfig(server.withPort(port), database, redisUrl, usage, routing, providers, catalog);
     }
 
     public GatewayConfig withDatabase(DatabaseSettings db) {
-        return new GatewayConfig(server, db, redisUrl, usage, providers, catalog);
+        return new GatewayConfig(server, db, redisUrl, usage, routing, providers, catalog);
     }
 }

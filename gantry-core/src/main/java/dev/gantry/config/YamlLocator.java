@@ -22,7 +22,8 @@ final class YamlLocator {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 String here = p.getParsingContext().pathAsPointer().toString();
                 if (here.equals(pointer)) return p.currentTokenLocation().getLineNr();
-                if (pointer.startsWith(here + "/") && t != JsonToken.FIELD_NAME) {
+                // a parent's start, not its end: the end of a mapping is often the end of the file
+                if (pointer.startsWith(here + "/") && (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)) {
                     lastMatch = p.currentTokenLocation().getLineNr();
                 }
             }

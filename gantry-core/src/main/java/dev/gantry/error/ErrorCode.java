@@ -20,12 +20,14 @@ public enum ErrorCode {
     UNKNOWN_MODEL(404, "invalid_request_error", "model_not_found", "not_found_error", false),
     NOT_FOUND(404, "invalid_request_error", "not_found", "not_found_error", false),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed", "invalid_request_error", false),
+    CAPACITY(429, "rate_limit_error", "capacity_exceeded", "rate_limit_error", true),
     BODY_TOO_LARGE(413, "invalid_request_error", "request_too_large", "request_too_large", false),
     UNSUPPORTED_PROTOCOL(400, "invalid_request_error", "unsupported_protocol", "invalid_request_error", false),
     UPSTREAM_UNREACHABLE(502, "api_error", "upstream_unreachable", "api_error", true),
     UPSTREAM_STREAM_CUT(502, "api_error", "upstream_stream_cut", "api_error", false),
     UPSTREAM_INVALID_RESPONSE(502, "api_error", "upstream_invalid_response", "api_error", true),
     UPSTREAM_TIMEOUT(504, "api_error", "upstream_timeout", "timeout_error", true),
+    NO_HEALTHY_DEPLOYMENT(503, "api_error", "no_healthy_deployment", "overloaded_error", true),
     SHUTTING_DOWN(503, "api_error", "shutting_down", "overloaded_error", true),
     INTERNAL(500, "api_error", "internal_error", "api_error", false);
 

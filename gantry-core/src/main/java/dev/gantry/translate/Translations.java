@@ -2,6 +2,7 @@ package dev.gantry.translate;
 
 import dev.gantry.catalog.ProviderType;
 import dev.gantry.protocol.Endpoint;
+import dev.gantry.translate.fromanthropic.AnthropicToChatTranslation;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,8 @@ public final class Translations {
     /** The upstream endpoint to call and the translation to apply. */
     public record Route(Endpoint upstreamEndpoint, Translation translation) {}
 
+    private static final Translation ANTHROPIC_ON_CHAT = new AnthropicToChatTranslation();
+
     private Translations() {}
 
     /**
@@ -21,6 +24,10 @@ public final class Translations {
      *         which the provider adapter reports)
      */
     public static Optional<Route> find(Endpoint client, ProviderType upstream, boolean supportsResponses) {
-        return Optional.empty();
+        return switch (client) {
+            case MESSAGES -> upstream == ProviderType.OPENAI
+                    ? Optional.of(new Route(Endpoint.CHAT_COMPLETIONS, ANTHROPIC_ON_CHAT)) : Optional.empty();
+            default -> Optional.empty();
+        };
     }
 }

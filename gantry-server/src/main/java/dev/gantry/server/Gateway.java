@@ -2,6 +2,7 @@ package dev.gantry.server;
 
 import dev.gantry.catalog.ModelCatalog;
 import dev.gantry.config.GatewayConfig;
+import dev.gantry.routing.DeploymentPicker;
 import dev.gantry.server.auth.AdminKeyBootstrap;
 import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.KeyCache;
@@ -83,7 +84,8 @@ public final class Gateway implements AutoCloseable {
             ModelCatalog catalog = config.catalog();
             var shared = new GatewayVerticle.Shared(config.server().host(), config.server().maxBodyBytes(),
                     config.server().shutdownGrace(), () -> catalog, new Authenticator(keyCache, vertx, clock),
-                    keyRepository, keyCache, usageRepository, recorder, metrics, database, shuttingDown::get, clock, estimator);
+                    keyRepository, keyCache, usageRepository, recorder, metrics, database, shuttingDown::get, clock, estimator,
+                    new DeploymentPicker(System::nanoTime, config.routing().breakerFailures(), config.routing().breakerCooldown()));
 
             // Port 0 means any free port; Vert.x shares one random port among servers that ask for -1.
             int requestedPort = config.server().port() == 0 ? -1 : config.server().port();

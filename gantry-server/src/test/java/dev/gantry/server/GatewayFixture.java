@@ -71,17 +71,19 @@ final class GatewayFixture implements AutoCloseable {
                   url: "jdbc:h2:mem:%s;DB_CLOSE_DELAY=-1"
                 usage:
                   flush_interval_ms: 10
+                routing:
+                  breaker_failures: 1000   # these tests inject faults on purpose; RoutingTest checks the breaker
                 providers:
                   - name: sim-openai
                     type: openai
                     base_url: %s/v1
                     api_key: %s
-                    timeouts: { read_ms: 1500 }
+                    timeouts: { first_token_ms: 1500, idle_ms: 1500 }
                   - name: sim-anthropic
                     type: anthropic
                     base_url: %s
                     api_key: %s
-                    timeouts: { read_ms: 1500 }
+                    timeouts: { first_token_ms: 1500, idle_ms: 1500 }
                   - name: nowhere
                     type: openai
                     base_url: http://127.0.0.1:%d/v1
@@ -89,14 +91,20 @@ final class GatewayFixture implements AutoCloseable {
                   - name: open-model
                     deployments: [ { provider: sim-openai, model: org/open-model-v1 } ]
                     price: { input_per_mtok: 0.14, output_per_mtok: 0.28 }
+                    retry: { max_attempts: 1 }
                   - name: claude-model
                     deployments: [ { provider: sim-anthropic, model: claude-upstream-1 } ]
                     price: { input_per_mtok: 3, output_per_mtok: 15, cached_input_per_mtok: 0.3 }
+                    retry: { max_attempts: 1 }
                   - name: embed-model
                     deployments: [ { provider: sim-openai, model: org/embed-v1 } ]
                     price: { input_per_mtok: 0.02, output_per_mtok: 0 }
+                  - name: limited-model     # a deployment of its own: a 429 cools it down, not the others
+                    deployments: [ { provider: sim-openai, model: org/limited-v1 } ]
+                    retry: { max_attempts: 1 }
                   - name: dead-model
                     deployments: [ { provider: nowhere, model: gone } ]
+                    retry: { max_attempts: 1 }
                 """.formatted(serverExtra, UUID.randomUUID(), simUrl, PROVIDER_KEY, simUrl, PROVIDER_KEY, closedPort());
     }
 

@@ -62,7 +62,7 @@ class UpstreamFailuresTest {
     @Test
     void upstreamErrorStatusesArePassedOnFaithfully() {
         gw.sim.behaviour(gw.sim.behaviour().withStatus(429, 7));
-        var response = gw.post("/v1/chat/completions", CHAT, gw.memberKey);
+        var response = gw.post("/v1/chat/completions", CHAT.replace("open-model", "limited-model"), gw.memberKey);
 
         assertThat(response.statusCode()).isEqualTo(429);
         assertThat(response.headers().firstValue("retry-after")).contains("7");

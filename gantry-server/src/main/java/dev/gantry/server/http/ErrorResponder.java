@@ -43,6 +43,7 @@ public final class ErrorResponder {
             response.reset();
             return;
         }
+        if (e.code() == ErrorCode.CAPACITY) response.putHeader("retry-after", "1");
         response.setStatusCode(e.code().httpStatus())
                 .putHeader("content-type", "application/json")
                 .end(ErrorBodies.json(dialect, e.code(), e.getMessage()));

@@ -5,6 +5,7 @@ import dev.gantry.error.ErrorCode;
 import dev.gantry.error.GatewayException;
 import dev.gantry.protocol.Dialect;
 import dev.gantry.protocol.Endpoint;
+import dev.gantry.routing.DeploymentPicker;
 import dev.gantry.server.admin.AdminRoutes;
 import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.KeyCache;
@@ -39,7 +40,7 @@ public final class GatewayVerticle extends VerticleBase {
     public record Shared(String host, long maxBodyBytes, Duration shutdownGrace, Supplier<ModelCatalog> catalog,
                          Authenticator authenticator, KeyRepository keys, KeyCache keyCache, UsageRepository usage,
                          UsageRecorder recorder, GatewayMetrics metrics, Database database,
-                         BooleanSupplier shuttingDown, Clock clock, TokenEstimator estimator) {}
+                         BooleanSupplier shuttingDown, Clock clock, TokenEstimator estimator, DeploymentPicker picker) {}
 
     private final Shared shared;
     private final int port;
@@ -69,7 +70,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     private Router router() {
         Router router = Router.router(vertx);
-        var proxy = new ProxyHandler(vertx, shared.authenticator(), shared.catalog(), upstream, shared.recorder(),
+        var proxy = new ProxyHandler(vertx, shared.authenticator(), shared.catalog(), shared.picker(), upstream, shared.recorder(),
                 shared.metrics().inFlight(), shared.maxBodyBytes(), shared.clock(), shared.estimator());
         for (Endpoint endpoint : Endpoint.values()) router.post(endpoint.path()).handler(proxy.route(endpoint));
         router.get("/v1/models").handler(new ModelsRoute(shared.authenticator(), shared.catalog()));

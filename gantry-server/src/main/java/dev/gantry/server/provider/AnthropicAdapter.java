@@ -25,6 +25,6 @@ final class AnthropicAdapter implements ProviderAdapter {
         String version = clientHeaders.get("anthropic-version");
         headers.add("anthropic-version", version != null ? version : DEFAULT_VERSION);
         for (String beta : clientHeaders.getAll("anthropic-beta")) headers.add("anthropic-beta", beta);
-        return Optional.of(UpstreamRequests.build(provider, path, headers));
+        return Optional.of(UpstreamRequests.build(deployment, path, headers));
     }
 }

@@ -23,6 +23,6 @@ final class OpenAiAdapter implements ProviderAdapter {
         if (!provider.apiKey().isEmpty()) headers.add("authorization", "Bearer " + provider.apiKey().value());
         String beta = clientHeaders.get("openai-beta");
         if (beta != null) headers.add("openai-beta", beta);
-        return Optional.of(UpstreamRequests.build(provider, path, headers));
+        return Optional.of(UpstreamRequests.build(deployment, path, headers));
     }
 }

@@ -1,5 +1,6 @@
 package dev.gantry.server.provider;
 
+import dev.gantry.catalog.Deployment;
 import dev.gantry.catalog.Provider;
 import io.vertx.core.MultiMap;
 import java.net.URI;
@@ -8,13 +9,13 @@ import java.net.URI;
 final class UpstreamRequests {
     private UpstreamRequests() {}
 
-    static UpstreamRequest build(Provider provider, String pathSuffix, MultiMap headers) {
+    static UpstreamRequest build(Deployment deployment, String pathSuffix, MultiMap headers) {
+        Provider provider = deployment.provider();
         URI base = provider.baseUrl();
         boolean ssl = "https".equals(base.getScheme());
         int port = base.getPort() > 0 ? base.getPort() : ssl ? 443 : 80;
         String basePath = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
-        return new UpstreamRequest(ssl, base.getHost(), port, basePath + pathSuffix, headers,
-                provider.timeouts().connect(), provider.timeouts().read());
+        return new UpstreamRequest(ssl, base.getHost(), port, basePath + pathSuffix, headers, deployment.timeouts());
     }
 
     static MultiMap baseHeaders(Provider provider, MultiMap clientHeaders) {

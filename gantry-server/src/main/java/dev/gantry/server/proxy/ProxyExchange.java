@@ -3,6 +3,8 @@ package dev.gantry.server.proxy;
 import dev.gantry.auth.ApiKey;
 import dev.gantry.catalog.Deployment;
 import dev.gantry.catalog.Model;
+import dev.gantry.catalog.Timeouts;
+import dev.gantry.routing.DeploymentHealth;
 import dev.gantry.error.ErrorCode;
 import dev.gantry.error.GatewayException;
 import dev.gantry.protocol.Endpoint;
@@ -18,6 +20,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
+import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +62,10 @@ final class ProxyExchange {
 
     ApiKey key;
     String askedModel;
+    /** The model the client's name resolved to. */
     Model model;
+    /** The model that answers: {@link #model} or one of its fallbacks. */
+    private Model servedModel;
     Deployment deployment;
     boolean stream;
     byte[] upstreamBody;
@@ -73,6 +79,9 @@ final class ProxyExchange {
     private HttpClientRequest upstreamRequest;
     private final ByteWindow window = new ByteWindow();
     private long firstByteNanos = -1;
+    private long sentNanos;
+    private DeploymentHealth health;
+    private Duration retryAfter = Duration.ofSeconds(1);
     private long lastChunkNanos;
     private long watchdog = -1;
     private AnswerRelay relay;
@@ -103,8 +112,9 @@ final class ProxyExchange {
             return;
         }
         this.relay = relay;
+        if (upstream.statusCode() == 429) retryAfter = RetryAfter.parse(upstream.getHeader("retry-after"));
         relay.begin(upstream, response);
-        watchSilence(upstream, deployment.provider().timeouts().read().toNanos());
+        watchSilence(upstream);
         upstream.handler(chunk -> {
             if (done) return;
             lastChunkNanos = System.nanoTime();
@@ -145,15 +155,76 @@ final class ProxyExchange {
         return new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, "The upstream's answer could not be read.");
     }
 
-    private void watchSilence(HttpClientResponse upstream, long readTimeoutNanos) {
+    /** Relays an answer whose body was already read (to decide on a fallback). */
+    void relayWhole(HttpClientResponse upstream, Buffer body, AnswerRelay relay) {
+        if (done) return;
+        this.relay = relay;
+        relay.begin(upstream, response);
+        if (firstByteNanos < 0) firstByteNanos = System.nanoTime();
+        window.append(body);
+        try {
+            Buffer out = relay.chunk(body);
+            Buffer last = relay.end();
+            if (out != null && out.length() > 0) response.write(out);
+            if (last != null) response.end(last);
+            else response.end();
+        } catch (RuntimeException e) {
+            upstreamBroke(unreadable(e));
+            return;
+        }
+        finish(upstream.statusCode() < 400 ? Outcome.OK : Outcome.ERROR, response.getStatusCode());
+    }
+
+    /**
+     * Ends the answer if the upstream keeps silent: longer than {@code first_token} before its first
+     * chunk, {@code idle} between chunks, or past {@code total} overall.
+     */
+    private void watchSilence(HttpClientResponse upstream) {
+        Timeouts timeouts = deployment.timeouts();
+        long firstToken = timeouts.firstToken().toNanos(), idle = timeouts.idle().toNanos(), total = timeouts.total().toNanos();
         lastChunkNanos = System.nanoTime();
-        long period = Math.max(50, readTimeoutNanos / 4_000_000);
+        long period = Math.max(50, Math.min(firstToken, idle) / 4_000_000);
         watchdog = vertx.setPeriodic(period, id -> {
-            if (System.nanoTime() - lastChunkNanos <= readTimeoutNanos) return;
-            upstreamBroke(new TimeoutException("upstream silent for longer than the read timeout"));
+            long now = System.nanoTime();
+            boolean silent = now - lastChunkNanos > (firstByteNanos < 0 ? firstToken : idle);
+            boolean overTime = total > 0 && now - startNanos > total;
+            if (!silent && !overTime) return;
+            upstreamBroke(new TimeoutException(silent ? "upstream silent too long" : "upstream answer over its total time"));
             upstream.request().reset();
         });
     }
+
+    /**
+     * Tells routing how the deployment did. Only the deployment's own failures count against it:
+     * a client that left or sent a bad request says nothing of its health.
+     */
+    private void releaseDeployment(Outcome outcome, int status) {
+        if (health == null) return;
+        DeploymentHealth h = health;
+        health = null;
+        long now = System.nanoTime();
+        if (outcome == Outcome.OK) h.releaseSuccess(firstByteNanos < 0 ? -1 : firstByteNanos - sentNanos);
+        else if (outcome == Outcome.STREAM_CUT || status >= 500) h.releaseFailure(now);
+        else if (status == 429) h.releaseOverloaded(now, retryAfter);
+        else h.releaseNeutral();
+    }
+
+    /** The deployment chosen for the current attempt, with its slot taken. */
+    void attempt(Deployment deployment, DeploymentHealth health) {
+        this.deployment = deployment;
+        this.health = health;
+        this.sentNanos = System.nanoTime();
+    }
+
+    /** The last attempt failed and the next may go elsewhere: give its slot back. */
+    void attemptFailed(int status, Duration retryAfter) {
+        this.retryAfter = retryAfter;
+        releaseDeployment(status <= 0 ? Outcome.STREAM_CUT : Outcome.ERROR, status); // <= 0: no answer at all
+    }
+
+    void servedBy(Model model) { this.servedModel = model; }
+
+    boolean isDone() { return done; }
 
     /** The gateway answers itself (no upstream call). */
     void answerLocally(String json) {
@@ -194,10 +265,12 @@ final class ProxyExchange {
     private void finish(Outcome outcome, int status) {
         done = true;
         if (watchdog >= 0) vertx.cancelTimer(watchdog);
+        releaseDeployment(outcome, status);
         inFlight.decrementAndGet();
         long now = System.nanoTime();
         var sample = new ResponseSample(window.head(), window.tail(), window.tailIsWhole(), window.total());
-        recorder.record(new UsageEvent(id, startedAt, key == null ? null : key.id(), endpoint, model, askedModel,
+        recorder.record(new UsageEvent(id, startedAt, key == null ? null : key.id(), endpoint,
+                servedModel != null ? servedModel : model, askedModel,
                 deployment, status, outcome, now - startNanos, firstByteNanos < 0 ? -1 : firstByteNanos - startNanos,
                 stream, relay != null && relay.isStream(), upstreamDialect, upstreamBody, sample));
     }

@@ -53,8 +53,8 @@ public final class UpstreamClient {
                 .setMethod(HttpMethod.POST)
                 .setSsl(target.ssl()).setHost(target.host()).setPort(target.port()).setURI(target.path())
                 .setHeaders(target.headers())
-                .setConnectTimeout(target.connectTimeout().toMillis())
-                .setIdleTimeout(target.readTimeout().toMillis());
+                .setConnectTimeout(target.timeouts().connect().toMillis())
+                .setIdleTimeout(target.timeouts().firstToken().toMillis()); // until the response headers
         return client.request(options).compose(request -> {
             onRequest.accept(request);
             return request.send(body);

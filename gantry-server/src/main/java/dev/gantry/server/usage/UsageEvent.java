@@ -12,7 +12,8 @@ import java.time.Instant;
  * What the request path hands to the usage recorder when a request ends: raw facts only. Turning
  * them into tokens and cost (parsing, tokenizing) happens on the recorder's thread.
  *
- * @param model        the catalog model that was asked for, or null if the name was unknown
+ * @param model        the catalog model that answered (the one asked for, or a fallback), or null
+ *                     if the name was unknown
  * @param askedModel   the name the client sent, or null if the body had none
  * @param deployment   where the request went, or null if it never reached an upstream
  * @param upstreamDialect the protocol the upstream answered in (null if none was reached)

@@ -85,7 +85,8 @@ public final class UsageRecorder implements AutoCloseable {
         var records = new ArrayList<UsageRecord>(events.size());
         for (UsageEvent e : events) {
             TokenUsage usage = meter.measure(e.endpoint(), e.upstreamDialect(), e.sse(), e.outcome(), e.requestBody(), e.response());
-            Price price = e.model() == null ? Price.FREE : e.model().price();
+            Price price = e.model() == null ? Price.FREE
+                    : e.deployment() == null ? e.model().price() : e.model().priceAt(e.deployment());
             var r = new UsageRecord(e.requestId(), e.timestamp(), e.keyId(), e.endpoint().path(), e.askedModel(),
                     e.model() == null ? null : e.model().name(), e.deployment() == null ? null : e.deployment().id(), usage, price.costNanos(usage), e.httpStatus(),
                     e.outcome(), TimeUnit.NANOSECONDS.toMillis(e.latencyNanos()),
