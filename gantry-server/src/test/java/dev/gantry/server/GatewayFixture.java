@@ -58,6 +58,20 @@ final class GatewayFixture implements AutoCloseable {
         }
     }
 
+    /**
+     * A gateway with the caller's providers and models (YAML from {@code providers:} on), in front
+     * of {@code sim}; the server, database and usage settings are the fixture's.
+     */
+    static GatewayFixture startWith(UpstreamSimulator sim, String providersAndModels) {
+        String yaml = """
+                server: { port: 0, host: 127.0.0.1, event_loops: 2, shutdown_grace_seconds: 5 }
+                database: { url: "jdbc:h2:mem:%s;DB_CLOSE_DELAY=-1" }
+                usage: { flush_interval_ms: 10 }
+                """.formatted(UUID.randomUUID()) + providersAndModels;
+        GatewayConfig config = ConfigLoader.parse(yaml, "test.yaml", name -> null);
+        return new GatewayFixture(sim, Gateway.start(config, Optional.of(ADMIN_KEY), System.out));
+    }
+
     private static String config(String simUrl, String serverExtra) {
         return """
                 server:

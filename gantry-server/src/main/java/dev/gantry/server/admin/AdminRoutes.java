@@ -1,5 +1,7 @@
 package dev.gantry.server.admin;
 
+import dev.gantry.catalog.ModelCatalog;
+import dev.gantry.routing.DeploymentPicker;
 import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.KeyCache;
 import dev.gantry.store.KeyRepository;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /** Mounts the admin API under {@code /api/v1}. Every route but the OpenAPI document needs an admin key. */
 public final class AdminRoutes {
@@ -20,7 +23,8 @@ public final class AdminRoutes {
     private AdminRoutes() {}
 
     public static void mount(Router router, Vertx vertx, Authenticator authenticator, KeyRepository keyRepository,
-                             KeyCache keyCache, UsageRepository usageRepository, Clock clock) {
+                             KeyCache keyCache, UsageRepository usageRepository, Supplier<ModelCatalog> catalog,
+                             DeploymentPicker picker, Clock clock) {
         Buffer openApi = openApiDocument();
         router.get("/api/v1/openapi.json").handler(ctx ->
                 ctx.response().putHeader("content-type", "application/json").end(openApi));
@@ -34,6 +38,7 @@ public final class AdminRoutes {
         router.delete("/api/v1/keys/:id").handler(keys::revoke);
         router.get("/api/v1/usage").handler(usage::totals);
         router.get("/api/v1/usage/requests/:requestId").handler(usage::request);
+        router.get("/api/v1/deployments").handler(new DeploymentsApi(catalog, picker)::list);
     }
 
     private static Buffer openApiDocument() {

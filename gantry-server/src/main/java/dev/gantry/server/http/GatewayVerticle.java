@@ -74,7 +74,8 @@ public final class GatewayVerticle extends VerticleBase {
                 shared.metrics().inFlight(), shared.maxBodyBytes(), shared.clock(), shared.estimator());
         for (Endpoint endpoint : Endpoint.values()) router.post(endpoint.path()).handler(proxy.route(endpoint));
         router.get("/v1/models").handler(new ModelsRoute(shared.authenticator(), shared.catalog()));
-        AdminRoutes.mount(router, vertx, shared.authenticator(), shared.keys(), shared.keyCache(), shared.usage(), shared.clock());
+        AdminRoutes.mount(router, vertx, shared.authenticator(), shared.keys(), shared.keyCache(), shared.usage(), shared.catalog(),
+                shared.picker(), shared.clock());
         HealthRoutes.mount(router, vertx, shared.database(), shared.shuttingDown(), shared.metrics());
         router.errorHandler(404, ctx -> routeError(ctx, ErrorCode.NOT_FOUND,
                 "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));

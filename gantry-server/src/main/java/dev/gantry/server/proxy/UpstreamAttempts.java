@@ -103,12 +103,17 @@ final class UpstreamAttempts {
                 modelIndex++;
                 tried.clear();
                 next();
-            } else if (shortage != DeploymentPicker.Shortage.AT_CAPACITY && canRetry()) {
-                // every deployment tried, down or cooling after a 429: wait, then go round again
+            } else if (shortage == DeploymentPicker.Shortage.EXHAUSTED && canRetry()) {
+                // every deployment tried once: go round again (the next send counts as an attempt)
+                modelIndex = 0;
+                tried.clear();
+                later(this::next, false);
+            } else if (shortage == DeploymentPicker.Shortage.UNAVAILABLE && canRetry()) {
+                // all down or cooling after a 429: wait (at least its retry-after), then look again
                 attempts++;
                 modelIndex = 0;
                 tried.clear();
-                later(this::next);
+                later(this::next, true);
             } else {
                 giveUp(shortage);
             }
@@ -179,21 +184,22 @@ final class UpstreamAttempts {
         lastAnswer = null;
         exchange.attemptFailed(0, Duration.ZERO);
         GatewayException error = ErrorResponder.classify(failure);
-        if (error.code().fallbackAllowed() && canRetry()) later(this::next);
+        if (error.code().fallbackAllowed() && canRetry()) later(this::next, false);
         else exchange.fail(failure);
     }
 
     private void answered(HttpClientResponse response, Model model) {
         int status = response.statusCode();
         if (RETRYABLE.contains(status) && canRetry()) {
-            Duration retryAfter = RetryAfter.parse(response.getHeader("retry-after"));
-            lastRetryAfter = status == 429 || status == 503 || status == 529 ? retryAfter : Duration.ZERO;
+            String header = response.getHeader("retry-after");
+            Duration retryAfter = RetryAfter.parse(header);
+            lastRetryAfter = header != null ? retryAfter : Duration.ZERO;
             response.body().onComplete(drained -> { // read it off so the connection can be reused
                 exchange.attemptFailed(status, retryAfter);
                 lastFailure = null;
                 lastAnswer = response;
                 lastAnswerBody = drained.succeeded() ? drained.result() : Buffer.buffer();
-                later(this::next);
+                later(this::next, false); // another deployment may answer now; the cooled one is skipped
             });
             return;
         }
@@ -218,11 +224,11 @@ final class UpstreamAttempts {
         return attempts < policy.maxAttempts() && System.nanoTime() < deadlineNanos;
     }
 
-    /** Runs {@code step} after the back-off for the attempt just made. */
-    private void later(Runnable step) {
-        long base = policy.initialBackoff().toMillis() << Math.min(attempts - 1, 16);
+    /** Runs {@code step} after the back-off for the attempt just made, and the last retry-after if asked to. */
+    private void later(Runnable step, boolean honourRetryAfter) {
+        long base = policy.initialBackoff().toMillis() << Math.min(Math.max(attempts - 1, 0), 16);
         long backoff = ThreadLocalRandom.current().nextLong(Math.min(base, policy.maxBackoff().toMillis()) + 1);
-        long wait = Math.max(backoff, lastRetryAfter.toMillis());
+        long wait = honourRetryAfter ? Math.max(backoff, lastRetryAfter.toMillis()) : backoff;
         long remaining = (deadlineNanos - System.nanoTime()) / 1_000_000;
         if (wait >= remaining) {
             giveUp(DeploymentPicker.Shortage.UNAVAILABLE);
