@@ -50,7 +50,12 @@ public final class DeploymentPicker {
     }
 
     public DeploymentHealth health(Deployment deployment) {
-        return health.computeIfAbsent(deployment.id(), id -> new DeploymentHealth(deployment, new CircuitBreaker(breakerThreshold, breakerCooldown)));
+        DeploymentHealth h = health.get(deployment.id());
+        if (h != null && h.deployment().equals(deployment)) return h;
+        // new, or changed by a configuration reload: start afresh with the new settings (requests
+        // in flight give their slots back to the old state, which is then dropped)
+        return health.compute(deployment.id(), (id, old) -> old != null && old.deployment().equals(deployment)
+                ? old : new DeploymentHealth(deployment, new CircuitBreaker(breakerThreshold, breakerCooldown)));
     }
 
     public Collection<DeploymentHealth> all() { return health.values(); }

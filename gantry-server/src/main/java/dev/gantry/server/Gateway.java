@@ -1,6 +1,5 @@
 package dev.gantry.server;
 
-import dev.gantry.catalog.ModelCatalog;
 import dev.gantry.config.GatewayConfig;
 import dev.gantry.routing.DeploymentPicker;
 import dev.gantry.server.auth.AdminKeyBootstrap;
@@ -19,6 +18,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.transport.Transport;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -37,16 +37,18 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final Database database;
     private final UsageRecorder recorder;
+    private final ConfigReloader reloader;
     private final Vertx vertx;
     private final String deployment;
     private final AtomicBoolean shuttingDown;
     private final int port;
 
-    private Gateway(GatewayConfig config, Database database, UsageRecorder recorder, Vertx vertx,
+    private Gateway(GatewayConfig config, Database database, UsageRecorder recorder, ConfigReloader reloader, Vertx vertx,
                     String deployment, AtomicBoolean shuttingDown, int port) {
         this.config = config;
         this.database = database;
         this.recorder = recorder;
+        this.reloader = reloader;
         this.vertx = vertx;
         this.deployment = deployment;
         this.shuttingDown = shuttingDown;
@@ -60,6 +62,11 @@ public final class Gateway implements AutoCloseable {
      * @param console     where a newly created admin key is shown, once
      */
     public static Gateway start(GatewayConfig config, Optional<String> adminSecret, PrintStream console) {
+        return start(config, null, adminSecret, console);
+    }
+
+    /** @param configFile the file {@code config} was read from, reloaded when it changes; null if none */
+    public static Gateway start(GatewayConfig config, Path configFile, Optional<String> adminSecret, PrintStream console) {
         Clock clock = Clock.systemUTC();
         Database database = Database.open(config.database());
         try {
@@ -81,9 +88,9 @@ public final class Gateway implements AutoCloseable {
                             ? Transport.nativeTransport() : Transport.NIO)
                     .build();
             var shuttingDown = new AtomicBoolean();
-            ModelCatalog catalog = config.catalog();
+            var reloader = new ConfigReloader(configFile, config);
             var shared = new GatewayVerticle.Shared(config.server().host(), config.server().maxBodyBytes(),
-                    config.server().shutdownGrace(), () -> catalog, new Authenticator(keyCache, vertx, clock),
+                    config.server().shutdownGrace(), reloader.catalog(), reloader, new Authenticator(keyCache, vertx, clock),
                     keyRepository, keyCache, usageRepository, recorder, metrics, database, shuttingDown::get, clock, estimator,
                     new DeploymentPicker(System::nanoTime, config.routing().breakerFailures(), config.routing().breakerCooldown()));
 
@@ -101,9 +108,10 @@ public final class Gateway implements AutoCloseable {
                 return null;
             }));
             log.info("Gantry listening on {}:{} with {} model(s), {} event loop(s), {} transport",
-                    config.server().host(), port, catalog.all().size(), config.server().eventLoops(),
+                    config.server().host(), port, config.catalog().all().size(), config.server().eventLoops(),
                     vertx.isNativeTransportEnabled() ? "native" : "NIO");
-            return new Gateway(config, database, recorder, vertx, deployment, shuttingDown, port);
+            reloader.watch();
+            return new Gateway(config, database, recorder, reloader, vertx, deployment, shuttingDown, port);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -126,6 +134,7 @@ public final class Gateway implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("stopping servers: {}", e.getMessage());
         }
+        reloader.close();
         recorder.close();
         await(vertx.close());
         database.close();

@@ -26,9 +26,11 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         Gateway gateway;
         try {
-            GatewayConfig cfg = load();
+            Path file = configFile();
+            GatewayConfig cfg = file == null ? ConfigLoader.defaults() : ConfigLoader.load(file);
             if (port != null) cfg = cfg.withPort(port);
-            gateway = Gateway.start(cfg, Optional.ofNullable(System.getenv("GANTRY_ADMIN_KEY")).filter(s -> !s.isBlank()), System.out);
+            gateway = Gateway.start(cfg, file, Optional.ofNullable(System.getenv("GANTRY_ADMIN_KEY")).filter(s -> !s.isBlank()),
+                    System.out);
         } catch (ConfigException e) {
             System.err.println("gantry: configuration error: " + e.getMessage());
             return 2;
@@ -49,9 +51,9 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private GatewayConfig load() {
-        if (config != null) return ConfigLoader.load(config);
+    private Path configFile() {
+        if (config != null) return config;
         String fromEnv = System.getenv("GANTRY_CONFIG");
-        return fromEnv == null || fromEnv.isBlank() ? ConfigLoader.defaults() : ConfigLoader.load(Path.of(fromEnv));
+        return fromEnv == null || fromEnv.isBlank() ? null : Path.of(fromEnv);
     }
 }

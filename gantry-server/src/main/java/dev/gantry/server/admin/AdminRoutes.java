@@ -1,7 +1,12 @@
 package dev.gantry.server.admin;
 
 import dev.gantry.catalog.ModelCatalog;
+import dev.gantry.config.ConfigException;
+import dev.gantry.error.ErrorCode;
+import dev.gantry.error.GatewayException;
 import dev.gantry.routing.DeploymentPicker;
+import dev.gantry.server.ConfigReloader;
+import io.vertx.core.json.JsonObject;
 import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.KeyCache;
 import dev.gantry.store.KeyRepository;
@@ -24,7 +29,7 @@ public final class AdminRoutes {
 
     public static void mount(Router router, Vertx vertx, Authenticator authenticator, KeyRepository keyRepository,
                              KeyCache keyCache, UsageRepository usageRepository, Supplier<ModelCatalog> catalog,
-                             DeploymentPicker picker, Clock clock) {
+                             DeploymentPicker picker, ConfigReloader reloader, Clock clock) {
         Buffer openApi = openApiDocument();
         router.get("/api/v1/openapi.json").handler(ctx ->
                 ctx.response().putHeader("content-type", "application/json").end(openApi));
@@ -39,6 +44,18 @@ public final class AdminRoutes {
         router.get("/api/v1/usage").handler(usage::totals);
         router.get("/api/v1/usage/requests/:requestId").handler(usage::request);
         router.get("/api/v1/deployments").handler(new DeploymentsApi(catalog, picker)::list);
+        router.post("/api/v1/config/reload").handler(ctx -> Json.reply(ctx, 200, vertx.executeBlocking(() -> {
+            if (!reloader.hasFile()) {
+                throw new GatewayException(ErrorCode.INVALID_REQUEST, "The gateway was started without a configuration file.");
+            }
+            try {
+                var applied = reloader.reload();
+                return new JsonObject().put("reloaded", true).put("providers", applied.providers().size())
+                        .put("models", applied.catalog().all().size());
+            } catch (ConfigException e) {
+                throw new GatewayException(ErrorCode.INVALID_REQUEST, "The configuration was not applied: " + e.getMessage());
+            }
+        }, false)));
     }
 
     private static Buffer openApiDocument() {

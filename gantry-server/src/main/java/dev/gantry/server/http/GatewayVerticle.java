@@ -6,6 +6,7 @@ import dev.gantry.error.GatewayException;
 import dev.gantry.protocol.Dialect;
 import dev.gantry.protocol.Endpoint;
 import dev.gantry.routing.DeploymentPicker;
+import dev.gantry.server.ConfigReloader;
 import dev.gantry.server.admin.AdminRoutes;
 import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.KeyCache;
@@ -38,7 +39,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     /** What every event loop shares: built once, in {@code Gateway}. */
     public record Shared(String host, long maxBodyBytes, Duration shutdownGrace, Supplier<ModelCatalog> catalog,
-                         Authenticator authenticator, KeyRepository keys, KeyCache keyCache, UsageRepository usage,
+                         ConfigReloader reloader, Authenticator authenticator, KeyRepository keys, KeyCache keyCache, UsageRepository usage,
                          UsageRecorder recorder, GatewayMetrics metrics, Database database,
                          BooleanSupplier shuttingDown, Clock clock, TokenEstimator estimator, DeploymentPicker picker) {}
 
@@ -75,7 +76,7 @@ public final class GatewayVerticle extends VerticleBase {
         for (Endpoint endpoint : Endpoint.values()) router.post(endpoint.path()).handler(proxy.route(endpoint));
         router.get("/v1/models").handler(new ModelsRoute(shared.authenticator(), shared.catalog()));
         AdminRoutes.mount(router, vertx, shared.authenticator(), shared.keys(), shared.keyCache(), shared.usage(), shared.catalog(),
-                shared.picker(), shared.clock());
+                shared.picker(), shared.reloader(), shared.clock());
         HealthRoutes.mount(router, vertx, shared.database(), shared.shuttingDown(), shared.metrics());
         router.errorHandler(404, ctx -> routeError(ctx, ErrorCode.NOT_FOUND,
                 "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));

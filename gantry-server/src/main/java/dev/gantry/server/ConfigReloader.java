@@ -1,0 +1,117 @@
+package dev.gantry.server;
+
+import dev.gantry.catalog.ModelCatalog;
+import dev.gantry.config.ConfigLoader;
+import dev.gantry.config.GatewayConfig;
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a changed configuration file without a restart: providers and models (the catalog) are
+ * swapped atomically; requests in flight finish on the catalog they started with, new ones see the
+ * new one, so none is dropped. Server, database, usage and routing settings need a restart; a
+ * reload that changes them says so in the log. A file that does not validate is refused and the
+ * running configuration stays.
+ *
+ * <p>Triggered by {@code POST /api/v1/config/reload} and by a watcher thread that notices the
+ * file changing (debounced, since editors write in several steps).
+ */
+public final class ConfigReloader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
+    private static final long DEBOUNCE_MILLIS = 300;
+
+    private final Path file;
+    private final AtomicReference<GatewayConfig> current;
+    private WatchService watcher;
+
+    ConfigReloader(Path file, GatewayConfig initial) {
+        this.file = file;
+        this.current = new AtomicReference<>(initial);
+    }
+
+    public Supplier<ModelCatalog> catalog() { return () -> current.get().catalog(); }
+
+    /** Whether the gateway was started from a file that can be reloaded. */
+    public boolean hasFile() { return file != null; }
+
+    /** Reads the file again and applies its providers and models. Blocking; throws ConfigException if invalid. */
+    public synchronized GatewayConfig reload() {
+        if (file == null) throw new IllegalStateException("the gateway was started without a configuration file");
+        GatewayConfig next = ConfigLoader.load(file);
+        GatewayConfig previous = current.get();
+        // what cannot change while running keeps its running value
+        GatewayConfig applied = new GatewayConfig(previous.server(), previous.database(), previous.redisUrl(),
+                previous.usage(), previous.routing(), next.providers(), next.catalog());
+        if (!Objects.equals(next.server().withPort(previous.server().port()), previous.server()) || !next.database().equals(previous.database())
+                || !next.usage().equals(previous.usage()) || !next.routing().equals(previous.routing())) {
+            log.warn("configuration reloaded: server, database, usage and routing changes take effect at the next restart");
+        }
+        current.set(applied);
+        log.info("configuration reloaded from {}: {} provider(s), {} model(s)", file, applied.providers().size(),
+                applied.catalog().all().size());
+        return applied;
+    }
+
+    /** Starts watching the file for changes. */
+    void watch() {
+        if (file == null) return;
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            watcher = FileSystems.getDefault().newWatchService();
+            dir.register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
+        } catch (IOException e) {
+            log.warn("cannot watch {} for changes ({}); use POST /api/v1/config/reload", file, e.getMessage());
+            return;
+        }
+        Thread.ofPlatform().name("gantry-config-watch").daemon().start(this::watchLoop);
+    }
+
+    private void watchLoop() {
+        Path name = file.getFileName();
+        try {
+            while (true) {
+                WatchKey key = watcher.take();
+                boolean ours = key.pollEvents().stream().anyMatch(e -> name.equals(e.context()));
+                key.reset();
+                if (!ours) continue;
+                Thread.sleep(DEBOUNCE_MILLIS);
+                drainPending();
+                try {
+                    reload();
+                } catch (RuntimeException e) {
+                    log.error("configuration change refused, the running configuration stays: {}", e.getMessage());
+                }
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // closing
+        }
+    }
+
+    private void drainPending() {
+        WatchKey more;
+        while ((more = watcher.poll()) != null) {
+            more.pollEvents();
+            more.reset();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (watcher == null) return;
+        try {
+            watcher.close();
+        } catch (IOException e) {
+            log.debug("closing the config watcher: {}", e.getMessage());
+        }
+    }
+}
