@@ -2,6 +2,7 @@ package dev.gantry.catalog;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A place that serves models: a self-hosted vLLM/SGLang/Ollama server, a cheap host or a frontier
@@ -13,7 +14,15 @@ import java.util.Map;
  * instead of being translated to Chat Completions.
  */
 public record Provider(String name, ProviderType type, URI baseUrl, Secret apiKey,
-                       Map<String, String> headers, Timeouts timeouts, boolean servesResponsesApi) {
+                       Map<String, String> headers, Timeouts timeouts, boolean servesResponsesApi,
+                       Optional<HealthCheck> healthCheck) {
+
+    /**
+     * An active probe of a self-hosted server: {@code GET path} (on the base URL's host, e.g.
+     * {@code /health} for vLLM and SGLang, {@code /v1/models} for most others) every
+     * {@code interval}; while it fails, the provider's deployments are out of rotation.
+     */
+    public record HealthCheck(String path, java.time.Duration interval, java.time.Duration timeout) {}
     public Provider {
         headers = Map.copyOf(headers);
     }

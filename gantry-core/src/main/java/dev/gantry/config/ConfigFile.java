@@ -23,7 +23,9 @@ record ConfigFile(Server server, Database database, Redis redis, Usage usage, Ro
     record Usage(Integer batchSize, Integer flushIntervalMs, Integer queueCapacity) {}
 
     record ProviderEntry(String name, String type, String baseUrl, String apiKey, Map<String, String> headers,
-                         TimeoutsEntry timeouts, Boolean responsesApi) {}
+                         TimeoutsEntry timeouts, Boolean responsesApi, HealthCheckEntry healthCheck) {}
+
+    record HealthCheckEntry(String path, Long intervalMs, Long timeoutMs) {}
 
     record TimeoutsEntry(Long connectMs, Long firstTokenMs, Long idleMs, Long totalMs) {}
 

@@ -96,8 +96,15 @@ final class ConfigValidator {
             var timeouts = timeouts(e.timeouts(), Timeouts.DEFAULT, at + "/timeouts");
             boolean responsesApi = Boolean.TRUE.equals(e.responsesApi());
             if (responsesApi && type != ProviderType.OPENAI) fail(at + "/responses_api", "only providers of type openai serve the Responses API");
+            Optional<Provider.HealthCheck> healthCheck = Optional.ofNullable(e.healthCheck()).map(h -> new Provider.HealthCheck(
+                    required(h.path(), at + "/health_check/path"),
+                    millis(h.intervalMs(), Duration.ofSeconds(10), at + "/health_check/interval_ms"),
+                    millis(h.timeoutMs(), Duration.ofSeconds(2), at + "/health_check/timeout_ms")));
+            healthCheck.ifPresent(h -> {
+                if (!h.path().startsWith("/")) fail(at + "/health_check/path", "must start with /, got '" + h.path() + "'");
+            });
             byName.put(name, new Provider(name, type, baseUrl, new Secret(e.apiKey()),
-                    e.headers() == null ? Map.of() : e.headers(), timeouts, responsesApi));
+                    e.headers() == null ? Map.of() : e.headers(), timeouts, responsesApi, healthCheck));
         }
         return byName;
     }

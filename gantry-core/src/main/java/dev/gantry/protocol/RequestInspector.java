@@ -68,7 +68,9 @@ public final class RequestInspector {
     private static RequestFacts.StreamOptions streamOptions(JsonParser p, JsonToken value) throws IOException {
         int start = (int) p.currentTokenLocation().getByteOffset();
         if (value != JsonToken.START_OBJECT) {
-            p.getText();
+            // a scalar is read to its end; an array (wrong, but valid JSON) is skipped whole
+            if (value == JsonToken.START_ARRAY) p.skipChildren();
+            else p.getText();
             return new RequestFacts.StreamOptions(start, (int) p.currentLocation().getByteOffset(), false, true, -1, -1);
         }
         boolean empty = true;

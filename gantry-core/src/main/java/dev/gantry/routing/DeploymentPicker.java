@@ -39,6 +39,8 @@ public final class DeploymentPicker {
 
     private final Map<String, DeploymentHealth> health = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> turns = new ConcurrentHashMap<>();
+    /** Providers whose active health probe fails now. */
+    private final Set<String> providersDown = ConcurrentHashMap.newKeySet();
     private final LongSupplier nanoTime;
     private final int breakerThreshold;
     private final Duration breakerCooldown;
@@ -62,13 +64,27 @@ public final class DeploymentPicker {
 
     public long now() { return nanoTime.getAsLong(); }
 
+    /** What the provider's active health probe found: a down provider's deployments get no requests. */
+    public void probed(String providerName, boolean up) {
+        if (up) providersDown.remove(providerName);
+        else providersDown.add(providerName);
+    }
+
+    public boolean isProbedDown(Deployment deployment) {
+        return isProbedDown(deployment.provider().name());
+    }
+
+    public boolean isProbedDown(String providerName) {
+        return providersDown.contains(providerName);
+    }
+
     /** A deployment of {@code model} with a slot taken, or empty (then {@link #shortage} says why). */
     public Optional<DeploymentHealth> acquire(Model model, Set<String> triedIds) {
         long now = nanoTime.getAsLong();
         var candidates = new ArrayList<DeploymentHealth>(model.deployments().size());
         for (Deployment d : model.deployments()) {
             DeploymentHealth h = health(d);
-            if (!triedIds.contains(d.id()) && h.isAvailable(now)) candidates.add(h);
+            if (!triedIds.contains(d.id()) && !isProbedDown(d) && h.isAvailable(now)) candidates.add(h);
         }
         while (!candidates.isEmpty()) {
             DeploymentHealth pick = pick(model, candidates);
@@ -84,7 +100,7 @@ public final class DeploymentPicker {
         for (Deployment d : model.deployments()) {
             if (triedIds.contains(d.id())) continue;
             anyUntried = true;
-            if (health(d).isHealthy(now)) return Shortage.AT_CAPACITY;
+            if (!isProbedDown(d) && health(d).isHealthy(now)) return Shortage.AT_CAPACITY;
         }
         return anyUntried ? Shortage.UNAVAILABLE : Shortage.EXHAUSTED;
     }

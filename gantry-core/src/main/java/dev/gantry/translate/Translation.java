@@ -12,6 +12,13 @@ package dev.gantry.translate;
 public interface Translation {
 
     /**
+     * This translation bound to one client request, for translations whose answer depends on what
+     * the client asked (whether it wanted stream usage, which tools it declared). Called once per
+     * request, before {@link #request}; the default has nothing to bind.
+     */
+    default Translation forRequest(byte[] clientBody) { return this; }
+
+    /**
      * The upstream request body for the client's body.
      *
      * @param clientBody     the client's request, already known to be a JSON object with a model

@@ -3,6 +3,8 @@ package dev.gantry.translate;
 import dev.gantry.catalog.ProviderType;
 import dev.gantry.protocol.Endpoint;
 import dev.gantry.translate.fromanthropic.AnthropicToChatTranslation;
+import dev.gantry.translate.fromchat.ChatToAnthropicTranslation;
+import dev.gantry.translate.fromresponses.ResponsesToChatTranslation;
 import java.util.Optional;
 
 /**
@@ -15,6 +17,9 @@ public final class Translations {
     public record Route(Endpoint upstreamEndpoint, Translation translation) {}
 
     private static final Translation ANTHROPIC_ON_CHAT = new AnthropicToChatTranslation();
+    private static final Translation CHAT_ON_ANTHROPIC = new ChatToAnthropicTranslation();
+    private static final Translation RESPONSES_ON_CHAT = new ResponsesToChatTranslation();
+    private static final Translation RESPONSES_ON_ANTHROPIC = new ComposedTranslation(RESPONSES_ON_CHAT, CHAT_ON_ANTHROPIC);
 
     private Translations() {}
 
@@ -24,10 +29,15 @@ public final class Translations {
      *         which the provider adapter reports)
      */
     public static Optional<Route> find(Endpoint client, ProviderType upstream, boolean supportsResponses) {
-        return switch (client) {
-            case MESSAGES -> upstream == ProviderType.OPENAI
-                    ? Optional.of(new Route(Endpoint.CHAT_COMPLETIONS, ANTHROPIC_ON_CHAT)) : Optional.empty();
-            default -> Optional.empty();
+        Route route = switch (client) {
+            case MESSAGES -> upstream == ProviderType.OPENAI ? new Route(Endpoint.CHAT_COMPLETIONS, ANTHROPIC_ON_CHAT) : null;
+            case CHAT_COMPLETIONS -> upstream == ProviderType.ANTHROPIC ? new Route(Endpoint.MESSAGES, CHAT_ON_ANTHROPIC) : null;
+            case RESPONSES -> switch (upstream) {
+                case OPENAI -> supportsResponses ? null : new Route(Endpoint.CHAT_COMPLETIONS, RESPONSES_ON_CHAT);
+                case ANTHROPIC -> new Route(Endpoint.MESSAGES, RESPONSES_ON_ANTHROPIC);
+            };
+            case EMBEDDINGS, COUNT_TOKENS -> null; // no counterpart: embeddings only on OpenAI-type; count_tokens estimated
         };
+        return Optional.ofNullable(route);
     }
 }

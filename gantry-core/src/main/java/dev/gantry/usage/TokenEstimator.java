@@ -19,7 +19,8 @@ public final class TokenEstimator {
     /** Fields whose string values are prose the model reads or writes. */
     private static final Set<String> TEXT_FIELDS = Set.of(
             "content", "text", "system", "input", "prompt", "arguments", "thinking", "reasoning_content", "instructions",
-            "description", "partial_json");
+            "description", "partial_json",
+            "delta"); // Responses API stream events carry their text as a string "delta"
     private static final JsonFactory JSON = new JsonFactory();
 
     private final Encoding encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
@@ -30,7 +31,7 @@ public final class TokenEstimator {
 
     /** Tokens of the prose in a JSON request or response body (messages, tool arguments...). */
     public long countJson(byte[] json, int from, int to) {
-        return countText(proseOf(json, from, to));
+        return countText(proseOf(json, from, to, " "));
     }
 
     /** Tokens of the prose in the {@code data:} events of an SSE text (whole events only). */
@@ -40,17 +41,19 @@ public final class TokenEstimator {
         for (String line : text.split("\n")) {
             if (!line.startsWith("data:")) continue;
             byte[] data = line.substring(5).trim().getBytes(StandardCharsets.UTF_8);
-            prose.append(proseOf(data, 0, data.length));
+            // stream deltas are pieces of one text (" world" after "Hello"): a blank between them
+            // would be counted as tokens of its own, doubling the estimate of a token-by-token stream
+            prose.append(proseOf(data, 0, data.length, ""));
         }
         return countText(prose.toString());
     }
 
-    private static String proseOf(byte[] json, int from, int to) {
+    private static String proseOf(byte[] json, int from, int to, String separator) {
         var prose = new StringBuilder();
         try (JsonParser p = JSON.createParser(json, from, to - from)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 if (t == JsonToken.VALUE_STRING && p.currentName() != null && TEXT_FIELDS.contains(p.currentName())) {
-                    prose.append(p.getText()).append(' ');
+                    prose.append(p.getText()).append(separator);
                 }
             }
         } catch (IOException e) {

@@ -59,7 +59,7 @@ public final class UsageScanner {
                 if (t == null) return Optional.empty(); // cut off at the window's end
                 if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) depth++;
                 else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) depth--;
-                else if (t == JsonToken.VALUE_NUMBER_INT) {
+                else if (t == JsonToken.VALUE_NUMBER_INT && p.currentName() != null) { // no name: inside an array
                     long v = p.getLongValue();
                     switch (p.currentName()) {
                         case "prompt_tokens" -> prompt = depth == 1 ? v : prompt;

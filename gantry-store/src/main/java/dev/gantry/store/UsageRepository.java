@@ -64,8 +64,8 @@ public final class UsageRepository {
 
     /**
      * Totals per key, model and UTC day for requests in {@code [from, to)}, ordered by day, key,
-     * model. The model is the one that answered (what the spend is priced by), or the asked name
-     * for requests no model answered.
+     * model (requests without a key first). The model is the one that answered (what the spend is
+     * priced by), or the asked name for requests no model answered.
      */
     public List<UsageTotal> totals(Instant from, Instant to, Optional<String> keyId) {
         String sql = "SELECT key_id, COALESCE(served_model, model) AS model, usage_day, COUNT(*) AS requests, "
@@ -73,7 +73,9 @@ public final class UsageRepository {
                 + "SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, "
                 + "SUM(cached_input_tokens) AS cached_input_tokens, SUM(cost_nanos) AS cost_nanos "
                 + "FROM usage_records WHERE ts >= ? AND ts < ?" + (keyId.isPresent() ? " AND key_id = ?" : "")
-                + " GROUP BY key_id, COALESCE(served_model, model), usage_day ORDER BY usage_day, key_id, model";
+                // NULLS FIRST: H2 and PostgreSQL put nulls (requests without a key) at opposite ends otherwise
+                + " GROUP BY key_id, COALESCE(served_model, model), usage_day"
+                + " ORDER BY usage_day, key_id NULLS FIRST, model NULLS FIRST";
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, Jdbc.ts(from));
             ps.setObject(2, Jdbc.ts(to));

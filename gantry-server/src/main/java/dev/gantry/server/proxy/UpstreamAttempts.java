@@ -166,7 +166,7 @@ final class UpstreamAttempts {
                         + "', which has no counterpart of " + endpoint.path() + "."));
         exchange.upstreamDialect = upstreamEndpoint.dialect();
         if (translation.isPresent()) {
-            exchange.translation = translation.get().translation();
+            exchange.translation = translation.get().translation().forRequest(clientBody);
             exchange.hideUsageChunk = false;
             exchange.upstreamBody = exchange.translation.request(clientBody, deployment.upstreamModel());
         } else {

@@ -1,0 +1,82 @@
+package dev.gantry.translate.fromresponses;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gantry.error.ErrorCode;
+import dev.gantry.error.GatewayException;
+import java.io.IOException;
+
+/** The Jackson plumbing of this package: one mapper, lenient reads, compact writes. */
+final class Json {
+    /** Request bodies are bounded by the server's size limit; base64 images make long strings legitimate. */
+    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private Json() {}
+
+    static ObjectNode object() { return MAPPER.createObjectNode(); }
+
+    static ArrayNode array() { return MAPPER.createArrayNode(); }
+
+    /** The client's request, known by the server to be a JSON object. */
+    static ObjectNode request(byte[] body) {
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            if (node instanceof ObjectNode object) return object;
+        } catch (IOException e) {
+            throw new GatewayException(ErrorCode.INVALID_JSON, "The request body is not valid JSON.");
+        }
+        throw new GatewayException(ErrorCode.INVALID_JSON, "The request body must be a JSON object.");
+    }
+
+    /** An upstream JSON document, or an {@code UPSTREAM_INVALID_RESPONSE} failure naming what was expected. */
+    static JsonNode upstream(byte[] body, String what) {
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            if (node != null && node.isObject()) return node;
+        } catch (IOException e) {
+            // reported below
+        }
+        throw new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, "The upstream answer is not " + what + ".");
+    }
+
+    /** A parsed value, or null when the text is not JSON. */
+    static JsonNode parseOrNull(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static String write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    /** The string value, or null when the node is missing or not a string. */
+    static String text(JsonNode node) {
+        return node != null && node.isTextual() ? node.textValue() : null;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.gantry.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** With no file, or a file that says nothing, the gateway starts on port 4000 with the embedded database. */
+class DefaultConfigTest {
+    static final Function<String, String> NO_ENV = name -> null;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "\n\n", "# only a comment\n", "---\n"})
+    void emptyTextGivesTheDefaults(String text) {
+        GatewayConfig config = ConfigLoader.parse(text, "empty.yaml", NO_ENV);
+
+        assertThat(config.server().port()).isEqualTo(4000);
+        assertThat(config.server().host()).isEqualTo("0.0.0.0");
+        assertThat(config.database().url()).isEqualTo("jdbc:h2:file:./data/gantry");
+        assertThat(config.redisUrl()).isEmpty();
+        assertThat(config.providers()).isEmpty();
+        assertThat(config.catalog().all()).isEmpty();
+    }
+
+    @Test
+    void defaultsEqualAnEmptyFile() {
+        assertThat(ConfigLoader.defaults().server().port()).isEqualTo(4000);
+        assertThat(ConfigLoader.defaults().database().url()).isEqualTo("jdbc:h2:file:./data/gantry");
+    }
+
+    @Test
+    void sectionsGivenWithoutFieldsKeepTheirDefaults() {
+        GatewayConfig config = ConfigLoader.parse("server:\n  host: 127.0.0.1\ndatabase:\n", "partial.yaml", NO_ENV);
+
+        assertThat(config.server().host()).isEqualTo("127.0.0.1");
+        assertThat(config.server().port()).isEqualTo(4000);
+        assertThat(config.database().url()).isEqualTo("jdbc:h2:file:./data/gantry");
+    }
+}

@@ -1,0 +1,86 @@
+package dev.gantry.store;
+
+import dev.gantry.config.GatewayConfig.DatabaseSettings;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The databases repository tests run on: H2 always, PostgreSQL when {@code GANTRY_TEST_PG_URL}
+ * names a server (e.g. {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}); without it
+ * the PostgreSQL runs are reported as skipped. Each {@link #create()} gives a fresh, migrated
+ * database no other test sees: a uniquely named in-memory H2 database, or a uniquely named
+ * PostgreSQL schema selected with {@code currentSchema} and dropped on close.
+ */
+enum TestDatabases {
+    H2, POSTGRES;
+
+    static final String PG_URL = System.getenv("GANTRY_TEST_PG_URL");
+    /** Small pools: the PostgreSQL server is shared with other test suites. */
+    private static final int POOL_SIZE = 2;
+
+    Fresh create() {
+        String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        if (this == H2) {
+            var settings = new DatabaseSettings("jdbc:h2:mem:gantry_test_" + id, null, null, POOL_SIZE);
+            return new Fresh(this, settings, "PUBLIC", Database.open(settings));
+        }
+        Assumptions.assumeTrue(PG_URL != null && !PG_URL.isBlank(), "GANTRY_TEST_PG_URL is not set");
+        String schema = "gantry_test_" + id;
+        pgExecute("CREATE SCHEMA " + schema);
+        var settings = new DatabaseSettings(PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                null, null, POOL_SIZE);
+        try {
+            return new Fresh(this, settings, schema, Database.open(settings));
+        } catch (RuntimeException e) {
+            pgExecute("DROP SCHEMA " + schema + " CASCADE");
+            throw e;
+        }
+    }
+
+    private static void pgExecute(String sql) {
+        try (Connection c = DriverManager.getConnection(PG_URL); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One test's database.
+     *
+     * @param schema where its tables are: {@code PUBLIC} on H2, the test's own schema on PostgreSQL
+     */
+    record Fresh(TestDatabases kind, DatabaseSettings settings, String schema, Database database) implements AutoCloseable {
+
+        /** Another {@link Database} on the same data, as a second replica or a restart would open. */
+        Database openAgain() { return Database.open(settings); }
+
+        /** The first column of every row of a query, as strings: for checks below the repositories. */
+        List<String> column(String sql, Object... params) {
+            try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+                try (ResultSet rs = ps.executeQuery()) {
+                    var values = new ArrayList<String>();
+                    while (rs.next()) values.add(rs.getString(1));
+                    return values;
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            database.close();
+            if (kind == POSTGRES) pgExecute("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+}
