@@ -74,6 +74,17 @@ public final class DeploymentPicker {
         return isProbedDown(deployment.provider().name());
     }
 
+    /** Whether the deployment with this id could take a request now (for metrics; false if unknown). */
+    public boolean isAvailable(String deploymentId) {
+        DeploymentHealth h = health.get(deploymentId);
+        return h != null && !isProbedDown(h.deployment()) && h.isAvailable(nanoTime.getAsLong());
+    }
+
+    public int inFlight(String deploymentId) {
+        DeploymentHealth h = health.get(deploymentId);
+        return h == null ? 0 : h.inFlight();
+    }
+
     public boolean isProbedDown(String providerName) {
         return providersDown.contains(providerName);
     }

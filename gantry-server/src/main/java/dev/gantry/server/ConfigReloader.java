@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -32,6 +35,7 @@ public final class ConfigReloader implements AutoCloseable {
 
     private final Path file;
     private final AtomicReference<GatewayConfig> current;
+    private final List<Consumer<GatewayConfig>> listeners = new CopyOnWriteArrayList<>();
     private WatchService watcher;
 
     ConfigReloader(Path file, GatewayConfig initial) {
@@ -40,6 +44,12 @@ public final class ConfigReloader implements AutoCloseable {
     }
 
     public Supplier<ModelCatalog> catalog() { return () -> current.get().catalog(); }
+
+    /** The configuration in force now. */
+    public GatewayConfig current() { return current.get(); }
+
+    /** Called with each configuration applied by a reload. */
+    void onReload(Consumer<GatewayConfig> listener) { listeners.add(listener); }
 
     /** Whether the gateway was started from a file that can be reloaded. */
     public boolean hasFile() { return file != null; }
@@ -57,6 +67,7 @@ public final class ConfigReloader implements AutoCloseable {
             log.warn("configuration reloaded: server, database, usage and routing changes take effect at the next restart");
         }
         current.set(applied);
+        listeners.forEach(l -> l.accept(applied));
         log.info("configuration reloaded from {}: {} provider(s), {} model(s)", file, applied.providers().size(),
                 applied.catalog().all().size());
         return applied;

@@ -7,6 +7,7 @@ import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.KeyCache;
 import dev.gantry.server.http.GatewayVerticle;
 import dev.gantry.server.ops.GatewayMetrics;
+import dev.gantry.server.ops.HealthProber;
 import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.store.Database;
 import dev.gantry.store.KeyRepository;
@@ -38,17 +39,20 @@ public final class Gateway implements AutoCloseable {
     private final Database database;
     private final UsageRecorder recorder;
     private final ConfigReloader reloader;
+    private final HealthProber prober;
     private final Vertx vertx;
     private final String deployment;
     private final AtomicBoolean shuttingDown;
     private final int port;
 
-    private Gateway(GatewayConfig config, Database database, UsageRecorder recorder, ConfigReloader reloader, Vertx vertx,
+    private Gateway(GatewayConfig config, Database database, UsageRecorder recorder, ConfigReloader reloader,
+                    HealthProber prober, Vertx vertx,
                     String deployment, AtomicBoolean shuttingDown, int port) {
         this.config = config;
         this.database = database;
         this.recorder = recorder;
         this.reloader = reloader;
+        this.prober = prober;
         this.vertx = vertx;
         this.deployment = deployment;
         this.shuttingDown = shuttingDown;
@@ -89,10 +93,14 @@ public final class Gateway implements AutoCloseable {
                     .build();
             var shuttingDown = new AtomicBoolean();
             var reloader = new ConfigReloader(configFile, config);
+            var picker = new DeploymentPicker(System::nanoTime, config.routing().breakerFailures(), config.routing().breakerCooldown());
+            metrics.deployments(config.catalog(), picker);
+            reloader.onReload(applied -> metrics.deployments(applied.catalog(), picker));
+            var prober = new HealthProber(vertx, reloader::current, picker);
             var shared = new GatewayVerticle.Shared(config.server().host(), config.server().maxBodyBytes(),
                     config.server().shutdownGrace(), reloader.catalog(), reloader, new Authenticator(keyCache, vertx, clock),
                     keyRepository, keyCache, usageRepository, recorder, metrics, database, shuttingDown::get, clock, estimator,
-                    new DeploymentPicker(System::nanoTime, config.routing().breakerFailures(), config.routing().breakerCooldown()));
+                    picker);
 
             // Port 0 means any free port; Vert.x shares one random port among servers that ask for -1.
             int requestedPort = config.server().port() == 0 ? -1 : config.server().port();
@@ -111,7 +119,8 @@ public final class Gateway implements AutoCloseable {
                     config.server().host(), port, config.catalog().all().size(), config.server().eventLoops(),
                     vertx.isNativeTransportEnabled() ? "native" : "NIO");
             reloader.watch();
-            return new Gateway(config, database, recorder, reloader, vertx, deployment, shuttingDown, port);
+            prober.start();
+            return new Gateway(config, database, recorder, reloader, prober, vertx, deployment, shuttingDown, port);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -135,6 +144,7 @@ public final class Gateway implements AutoCloseable {
             log.warn("stopping servers: {}", e.getMessage());
         }
         reloader.close();
+        prober.close();
         recorder.close();
         await(vertx.close());
         database.close();

@@ -271,6 +271,47 @@ class RoutingTest {
     }
 
     @Test
+    void aProviderFailingItsHealthCheckGetsNoRequestsUntilItRecovers() throws Exception {
+        gw = GatewayFixture.startWith(a, """
+                providers:
+                  - { name: a, type: openai, base_url: "%s/v1", api_key: %s, health_check: { path: /v1/models, interval_ms: 100 } }
+                  - { name: b, type: openai, base_url: "%s/v1", api_key: %s }
+                models:
+                  - name: m
+                    strategy: priority
+                    deployments: [ { provider: a, model: x, priority: 0 }, { provider: b, model: x, priority: 1 } ]
+                """.formatted(a.baseUrl(), PROVIDER_KEY, b.baseUrl(), PROVIDER_KEY));
+        assertThat(send(2, CHAT)).containsOnly(200);
+        assertThat(chatRequestsTo(a)).isEqualTo(2);
+
+        a.behaviour(a.behaviour().withStatus(503));
+        awaitHealthCheck("a/x", "down");
+        assertThat(send(5, CHAT)).containsOnly(200);
+        assertThat(chatRequestsTo(a)).as("no request was sent to the down provider").isEqualTo(2);
+        assertThat(gw.get("/metrics", null).body()).contains("gantry_deployment_available{deployment=\"a/x\"} 0.0");
+
+        a.behaviour(a.behaviour().withStatus(200));
+        awaitHealthCheck("a/x", "up");
+        assertThat(send(1, CHAT)).containsOnly(200);
+        assertThat(chatRequestsTo(a)).isEqualTo(3);
+    }
+
+    private static long chatRequestsTo(UpstreamSimulator sim) {
+        return sim.requests().stream().filter(r -> r.path().equals("/v1/chat/completions")).count();
+    }
+
+    private void awaitHealthCheck(String deploymentId, String state) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            JsonNode deployments = json(gw.get("/api/v1/deployments", ADMIN_KEY).body()).path("data");
+            for (JsonNode d : deployments) {
+                if (d.path("id").asText().equals(deploymentId) && d.path("health_check").asText().equals(state)) return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError(deploymentId + " never became " + state);
+    }
+
+    @Test
     void requestsBeyondEveryDeploymentsCapacityGet429WithRetryAfter() throws Exception {
         start("""
                 models:

@@ -32,6 +32,7 @@ final class DeploymentsApi {
                         .put("strategy", model.strategy().configName()).put("weight", d.weight()).put("priority", d.priority())
                         .put("max_concurrent", d.maxConcurrent()).put("in_flight", h.inFlight())
                         .put("breaker", h.breakerState(now).name().toLowerCase(java.util.Locale.ROOT))
+                        .put("health_check", d.provider().healthCheck().isEmpty() ? "none" : picker.isProbedDown(d) ? "down" : "up")
                         .put("cooling_down", h.isCooling(now))
                         .put("ttft_ms_avg", h.ttftEwmaNanos() == 0 ? null : h.ttftEwmaNanos() / 1_000_000.0)
                         .put("requests", h.requests()).put("failures", h.failures()));

@@ -1,5 +1,9 @@
 package dev.gantry.server.ops;
 
+import dev.gantry.catalog.Deployment;
+import dev.gantry.catalog.Model;
+import dev.gantry.catalog.ModelCatalog;
+import dev.gantry.routing.DeploymentPicker;
 import dev.gantry.usage.UsageRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -50,6 +54,24 @@ public final class GatewayMetrics {
     public void usageQueueDepth(IntSupplier depth) {
         Gauge.builder("gantry_usage_queue_depth", depth::getAsInt).description("Usage records waiting to be stored")
                 .register(registry);
+    }
+
+    /**
+     * Gauges of each deployment's live state: {@code gantry_deployment_available} (1 when routing
+     * would send it work: health probe passing, breaker not open, not cooling down) and
+     * {@code gantry_deployment_in_flight}. Registering is idempotent, so a reload adds the new ones.
+     */
+    public void deployments(ModelCatalog catalog, DeploymentPicker picker) {
+        for (Model model : catalog.all()) {
+            for (Deployment d : model.deployments()) {
+                picker.health(d); // known from the start, not only after its first request
+                String id = d.id();
+                Gauge.builder("gantry_deployment_available", () -> picker.isAvailable(id) ? 1 : 0)
+                        .description("1 while routing would send the deployment work").tags("deployment", id).register(registry);
+                Gauge.builder("gantry_deployment_in_flight", () -> picker.inFlight(id))
+                        .description("Requests the deployment is serving now").tags("deployment", id).register(registry);
+            }
+        }
     }
 
     /** Counts one finished request. */
