@@ -12,6 +12,7 @@ import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.store.Database;
 import dev.gantry.store.KeyRepository;
 import dev.gantry.store.UsageRepository;
+import dev.gantry.usage.SelfHostedCost;
 import dev.gantry.usage.TokenEstimator;
 import dev.gantry.usage.UsageMeter;
 import io.vertx.core.DeploymentOptions;
@@ -83,7 +84,8 @@ public final class Gateway implements AutoCloseable {
 
             var metrics = new GatewayMetrics();
             var estimator = new TokenEstimator();
-            var recorder = new UsageRecorder(usageRepository, new UsageMeter(estimator), metrics, config.usage());
+            var selfHosted = new SelfHostedCost();
+            var recorder = new UsageRecorder(usageRepository, new UsageMeter(estimator), selfHosted, metrics, config.usage());
             recorder.start();
 
             Vertx vertx = Vertx.builder()
@@ -100,7 +102,7 @@ public final class Gateway implements AutoCloseable {
             var shared = new GatewayVerticle.Shared(config.server().host(), config.server().maxBodyBytes(),
                     config.server().shutdownGrace(), reloader.catalog(), reloader, new Authenticator(keyCache, vertx, clock),
                     keyRepository, keyCache, usageRepository, recorder, metrics, database, shuttingDown::get, clock, estimator,
-                    picker);
+                    picker, selfHosted);
 
             // Port 0 means any free port; Vert.x shares one random port among servers that ask for -1.
             int requestedPort = config.server().port() == 0 ? -1 : config.server().port();

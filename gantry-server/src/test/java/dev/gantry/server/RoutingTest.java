@@ -312,6 +312,26 @@ class RoutingTest {
     }
 
     @Test
+    void aGpuPaidByTheHourChargesEachRequestItsShareOfThatHour() {
+        start("""
+                models:
+                  - name: m
+                    deployments: [ { provider: a, model: x, cost_per_hour: 3.6 } ]
+                    price: { input_per_mtok: 100, output_per_mtok: 100 }
+                """);
+        var response = gw.post("/v1/chat/completions", CHAT, gw.memberKey);
+
+        JsonNode row = gw.usageRow(response.headers().firstValue("x-gantry-request-id").orElseThrow());
+        // the only request in its first minute carries that whole minute: 3.6 USD/h / 60 = 0.06 USD
+        assertThat(row.path("cost_usd").decimalValue()).isEqualByComparingTo("0.06");
+        long tokens = row.path("input_tokens").asLong() + row.path("output_tokens").asLong();
+        JsonNode deployment = json(gw.get("/api/v1/deployments", ADMIN_KEY).body()).path("data").get(0);
+        assertThat(deployment.path("effective_usd_per_mtok").decimalValue())
+                .isEqualByComparingTo(new java.math.BigDecimal("0.06").multiply(java.math.BigDecimal.valueOf(1_000_000))
+                        .divide(java.math.BigDecimal.valueOf(tokens), 6, java.math.RoundingMode.DOWN));
+    }
+
+    @Test
     void requestsBeyondEveryDeploymentsCapacityGet429WithRetryAfter() throws Exception {
         start("""
                 models:

@@ -6,6 +6,7 @@ import dev.gantry.error.ErrorCode;
 import dev.gantry.error.GatewayException;
 import dev.gantry.routing.DeploymentPicker;
 import dev.gantry.server.ConfigReloader;
+import dev.gantry.usage.SelfHostedCost;
 import io.vertx.core.json.JsonObject;
 import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.KeyCache;
@@ -29,7 +30,7 @@ public final class AdminRoutes {
 
     public static void mount(Router router, Vertx vertx, Authenticator authenticator, KeyRepository keyRepository,
                              KeyCache keyCache, UsageRepository usageRepository, Supplier<ModelCatalog> catalog,
-                             DeploymentPicker picker, ConfigReloader reloader, Clock clock) {
+                             DeploymentPicker picker, SelfHostedCost selfHosted, ConfigReloader reloader, Clock clock) {
         Buffer openApi = openApiDocument();
         router.get("/api/v1/openapi.json").handler(ctx ->
                 ctx.response().putHeader("content-type", "application/json").end(openApi));
@@ -43,7 +44,7 @@ public final class AdminRoutes {
         router.delete("/api/v1/keys/:id").handler(keys::revoke);
         router.get("/api/v1/usage").handler(usage::totals);
         router.get("/api/v1/usage/requests/:requestId").handler(usage::request);
-        router.get("/api/v1/deployments").handler(new DeploymentsApi(catalog, picker)::list);
+        router.get("/api/v1/deployments").handler(new DeploymentsApi(catalog, picker, selfHosted, clock)::list);
         router.post("/api/v1/config/reload").handler(ctx -> Json.reply(ctx, 200, vertx.executeBlocking(() -> {
             if (!reloader.hasFile()) {
                 throw new GatewayException(ErrorCode.INVALID_REQUEST, "The gateway was started without a configuration file.");

@@ -18,6 +18,7 @@ import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.store.Database;
 import dev.gantry.store.KeyRepository;
 import dev.gantry.store.UsageRepository;
+import dev.gantry.usage.SelfHostedCost;
 import dev.gantry.usage.TokenEstimator;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -41,7 +42,8 @@ public final class GatewayVerticle extends VerticleBase {
     public record Shared(String host, long maxBodyBytes, Duration shutdownGrace, Supplier<ModelCatalog> catalog,
                          ConfigReloader reloader, Authenticator authenticator, KeyRepository keys, KeyCache keyCache, UsageRepository usage,
                          UsageRecorder recorder, GatewayMetrics metrics, Database database,
-                         BooleanSupplier shuttingDown, Clock clock, TokenEstimator estimator, DeploymentPicker picker) {}
+                         BooleanSupplier shuttingDown, Clock clock, TokenEstimator estimator, DeploymentPicker picker,
+                         SelfHostedCost selfHosted) {}
 
     private final Shared shared;
     private final int port;
@@ -76,7 +78,7 @@ public final class GatewayVerticle extends VerticleBase {
         for (Endpoint endpoint : Endpoint.values()) router.post(endpoint.path()).handler(proxy.route(endpoint));
         router.get("/v1/models").handler(new ModelsRoute(shared.authenticator(), shared.catalog()));
         AdminRoutes.mount(router, vertx, shared.authenticator(), shared.keys(), shared.keyCache(), shared.usage(), shared.catalog(),
-                shared.picker(), shared.reloader(), shared.clock());
+                shared.picker(), shared.selfHosted(), shared.reloader(), shared.clock());
         HealthRoutes.mount(router, vertx, shared.database(), shared.shuttingDown(), shared.metrics());
         router.errorHandler(404, ctx -> routeError(ctx, ErrorCode.NOT_FOUND,
                 "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));

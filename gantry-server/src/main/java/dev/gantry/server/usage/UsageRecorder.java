@@ -1,10 +1,10 @@
 package dev.gantry.server.usage;
 
-import dev.gantry.catalog.Price;
 import dev.gantry.config.GatewayConfig.UsageSettings;
 import dev.gantry.server.ops.GatewayMetrics;
 import dev.gantry.store.UsageRepository;
 import dev.gantry.usage.TokenUsage;
+import dev.gantry.usage.SelfHostedCost;
 import dev.gantry.usage.UsageMeter;
 import dev.gantry.usage.UsageRecord;
 import java.time.Duration;
@@ -34,6 +34,7 @@ public final class UsageRecorder implements AutoCloseable {
 
     private final UsageRepository repository;
     private final UsageMeter meter;
+    private final SelfHostedCost selfHosted;
     private final GatewayMetrics metrics;
     private final AccessLog accessLog = new AccessLog();
     private final UsageSettings settings;
@@ -41,7 +42,9 @@ public final class UsageRecorder implements AutoCloseable {
     private final Thread worker;
     private volatile boolean closing;
 
-    public UsageRecorder(UsageRepository repository, UsageMeter meter, GatewayMetrics metrics, UsageSettings settings) {
+    public UsageRecorder(UsageRepository repository, UsageMeter meter, SelfHostedCost selfHosted, GatewayMetrics metrics,
+                         UsageSettings settings) {
+        this.selfHosted = selfHosted;
         this.repository = repository;
         this.meter = meter;
         this.metrics = metrics;
@@ -85,10 +88,9 @@ public final class UsageRecorder implements AutoCloseable {
         var records = new ArrayList<UsageRecord>(events.size());
         for (UsageEvent e : events) {
             TokenUsage usage = meter.measure(e.endpoint(), e.upstreamDialect(), e.sse(), e.outcome(), e.requestBody(), e.response());
-            Price price = e.model() == null ? Price.FREE
-                    : e.deployment() == null ? e.model().price() : e.model().priceAt(e.deployment());
             var r = new UsageRecord(e.requestId(), e.timestamp(), e.keyId(), e.endpoint().path(), e.askedModel(),
-                    e.model() == null ? null : e.model().name(), e.deployment() == null ? null : e.deployment().id(), usage, price.costNanos(usage), e.httpStatus(),
+                    e.model() == null ? null : e.model().name(), e.deployment() == null ? null : e.deployment().id(), usage,
+                    cost(e, usage), e.httpStatus(),
                     e.outcome(), TimeUnit.NANOSECONDS.toMillis(e.latencyNanos()),
                     e.ttftNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(e.ttftNanos()), e.stream());
             metrics.record(r, e.model() == null ? "none" : e.model().name(), r.deployment());
@@ -96,6 +98,20 @@ public final class UsageRecorder implements AutoCloseable {
             records.add(r);
         }
         return records;
+    }
+
+    /**
+     * Per-token price, or for a deployment paid by the hour its share of that hour at the throughput
+     * it has now ({@link SelfHostedCost}).
+     */
+    private long cost(UsageEvent e, TokenUsage usage) {
+        if (e.model() == null) return 0;
+        if (e.deployment() == null) return e.model().price().costNanos(usage);
+        long perHour = e.deployment().costPerHourMicros();
+        if (perHour == 0) return e.model().priceAt(e.deployment()).costNanos(usage);
+        long now = e.timestamp().toEpochMilli();
+        selfHosted.served(e.deployment().id(), usage.totalTokens(), now);
+        return selfHosted.costNanos(e.deployment().id(), usage.totalTokens(), perHour, now);
     }
 
     /** Inserts the batch, retrying with back-off while the database is down (until closing). */
