@@ -1,5 +1,6 @@
 package dev.gantry.catalog;
 
+import dev.gantry.routing.QueuePolicy;
 import dev.gantry.routing.RetryPolicy;
 import dev.gantry.routing.Strategy;
 import java.util.List;
@@ -13,10 +14,11 @@ import java.util.List;
  * @param strategy  how traffic is spread over the deployments
  * @param fallbacks models to try, in order, when no deployment of this one can answer (down,
  *                  overloaded, the prompt too long for its context, images it cannot take)
+ * @param queue     how requests wait when every deployment is at its concurrency cap
  * @param acceptsImages false for a text-only model: requests with images go to its fallbacks
  */
 public record Model(String name, List<String> aliases, List<Deployment> deployments, Price price, Strategy strategy,
-                    List<String> fallbacks, RetryPolicy retry, boolean acceptsImages) {
+                    List<String> fallbacks, RetryPolicy retry, QueuePolicy queue, boolean acceptsImages) {
     public Model {
         aliases = List.copyOf(aliases);
         fallbacks = List.copyOf(fallbacks);
@@ -26,7 +28,8 @@ public record Model(String name, List<String> aliases, List<Deployment> deployme
 
     /** A model with one deployment and the defaults: for tests and simple set-ups. */
     public static Model simple(String name, Deployment deployment, Price price) {
-        return new Model(name, List.of(), List.of(deployment), price, Strategy.PRIORITY, List.of(), RetryPolicy.DEFAULT, true);
+        return new Model(name, List.of(), List.of(deployment), price, Strategy.PRIORITY, List.of(), RetryPolicy.DEFAULT,
+                QueuePolicy.DEFAULT, true);
     }
 
     /** The price of tokens served by {@code deployment}: its own if it has one, else the model's. */

@@ -30,7 +30,9 @@ record ConfigFile(Server server, Database database, Redis redis, Usage usage, Ro
     record TimeoutsEntry(Long connectMs, Long firstTokenMs, Long idleMs, Long totalMs) {}
 
     record ModelEntry(String name, List<String> aliases, String strategy, List<String> fallbacks, RetryEntry retry,
-                      Boolean acceptsImages, List<DeploymentEntry> deployments, PriceEntry price) {}
+                      QueueEntry queue, Boolean acceptsImages, List<DeploymentEntry> deployments, PriceEntry price) {}
+
+    record QueueEntry(Integer maxWaiting, Long maxWaitMs) {}
 
     record RetryEntry(Integer maxAttempts, Long initialBackoffMs, Long maxBackoffMs, Long deadlineMs) {}
 

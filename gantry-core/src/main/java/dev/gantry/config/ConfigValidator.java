@@ -11,6 +11,7 @@ import dev.gantry.catalog.Timeouts;
 import dev.gantry.config.GatewayConfig.DatabaseSettings;
 import dev.gantry.config.GatewayConfig.ServerSettings;
 import dev.gantry.config.GatewayConfig.UsageSettings;
+import dev.gantry.routing.QueuePolicy;
 import dev.gantry.routing.RetryPolicy;
 import dev.gantry.routing.Strategy;
 import java.math.BigDecimal;
@@ -143,7 +144,7 @@ final class ConfigValidator {
                     "unknown strategy '" + strategyName + "' (supported: " + Strategy.supportedNames() + ")"));
             models.add(new Model(name, aliases(orEmpty(e.aliases()), at + "/aliases", exactAliases), deployments,
                     price(e.price(), at + "/price"), strategy, orEmpty(e.fallbacks()), retry(e.retry(), at + "/retry"),
-                    !Boolean.FALSE.equals(e.acceptsImages())));
+                    queue(e.queue(), at + "/queue"), !Boolean.FALSE.equals(e.acceptsImages())));
         }
         for (int i = 0; i < models.size(); i++) {
             for (int j = 0; j < models.get(i).fallbacks().size(); j++) {
@@ -185,6 +186,12 @@ final class ConfigValidator {
                 millis(r.initialBackoffMs(), d.initialBackoff(), at + "/initial_backoff_ms"),
                 millis(r.maxBackoffMs(), d.maxBackoff(), at + "/max_backoff_ms"),
                 millis(r.deadlineMs(), d.deadline(), at + "/deadline_ms"));
+    }
+
+    private QueuePolicy queue(ConfigFile.QueueEntry q, String at) {
+        if (q == null) return QueuePolicy.DEFAULT;
+        return new QueuePolicy(between(q.maxWaiting(), QueuePolicy.DEFAULT.maxWaiting(), 0, 1_000_000, at + "/max_waiting"),
+                millis(q.maxWaitMs(), QueuePolicy.DEFAULT.maxWait(), at + "/max_wait_ms"));
     }
 
     private Price price(ConfigFile.PriceEntry p, String at) {

@@ -7,6 +7,7 @@ import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.KeyCache;
 import dev.gantry.server.http.GatewayVerticle;
 import dev.gantry.server.ops.GatewayMetrics;
+import dev.gantry.server.proxy.CapacityQueue;
 import dev.gantry.server.ops.HealthProber;
 import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.store.Database;
@@ -102,7 +103,7 @@ public final class Gateway implements AutoCloseable {
             var shared = new GatewayVerticle.Shared(config.server().host(), config.server().maxBodyBytes(),
                     config.server().shutdownGrace(), reloader.catalog(), reloader, new Authenticator(keyCache, vertx, clock),
                     keyRepository, keyCache, usageRepository, recorder, metrics, database, shuttingDown::get, clock, estimator,
-                    picker, selfHosted);
+                    picker, selfHosted, new CapacityQueue(vertx));
 
             // Port 0 means any free port; Vert.x shares one random port among servers that ask for -1.
             int requestedPort = config.server().port() == 0 ? -1 : config.server().port();

@@ -332,21 +332,68 @@ class RoutingTest {
     }
 
     @Test
-    void requestsBeyondEveryDeploymentsCapacityGet429WithRetryAfter() throws Exception {
+    void requestsBeyondEveryDeploymentsCapacityWaitForASlot() throws Exception {
         start("""
                 models:
                   - name: m
                     deployments: [ { provider: a, model: x, max_concurrent: 1 } ]
                 """);
-        a.behaviour(a.behaviour().withLatencyMs(800));
+        a.behaviour(a.behaviour().withLatencyMs(400));
         var busy = CompletableFuture.supplyAsync(() -> gw.post("/v1/chat/completions", CHAT, gw.memberKey));
         awaitInFlight(1);
-        var refused = gw.post("/v1/chat/completions", CHAT, gw.memberKey);
+        var waited = gw.post("/v1/chat/completions", CHAT, gw.memberKey);
 
-        assertThat(refused.statusCode()).isEqualTo(429);
-        assertThat(refused.headers().firstValue("retry-after")).contains("1");
-        assertThat(json(refused.body()).path("error").path("code").asText()).isEqualTo("capacity_exceeded");
+        assertThat(busy.get().statusCode()).isEqualTo(200);
+        assertThat(waited.statusCode()).as("the second request waited for the first one's slot").isEqualTo(200);
+        assertThat(a.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aFullLineOrATooLongWaitGets429WithRetryAfter() throws Exception {
+        start("""
+                models:
+                  - name: m
+                    queue: { max_waiting: 1, max_wait_ms: 300 }
+                    deployments: [ { provider: a, model: x, max_concurrent: 1 } ]
+                """);
+        a.behaviour(a.behaviour().withLatencyMs(900));
+        var busy = CompletableFuture.supplyAsync(() -> gw.post("/v1/chat/completions", CHAT, gw.memberKey));
+        awaitInFlight(1);
+        var waiting = CompletableFuture.supplyAsync(() -> gw.post("/v1/chat/completions", CHAT, gw.memberKey));
+        Thread.sleep(100);
+        var lineFull = gw.post("/v1/chat/completions", CHAT, gw.memberKey);
+
+        assertThat(lineFull.statusCode()).as("the line holds one").isEqualTo(429);
+        assertThat(lineFull.headers().firstValue("retry-after")).contains("1");
+        assertThat(json(lineFull.body()).path("error").path("code").asText()).isEqualTo("capacity_exceeded");
+        assertThat(waiting.get().statusCode()).as("waited 300 ms, the slot stayed busy").isEqualTo(429);
         assertThat(busy.get().statusCode()).isEqualTo(200);
         assertThat(gw.post("/v1/chat/completions", CHAT, gw.memberKey).statusCode()).as("capacity is given back").isEqualTo(200);
+    }
+
+    @Test
+    void theLineIsFairAcrossKeys() throws Exception {
+        start("""
+                models:
+                  - name: m
+                    deployments: [ { provider: a, model: x, max_concurrent: 1 } ]
+                """);
+        String noisy = gw.createKey("{\"name\":\"noisy\"}");
+        String quiet = gw.createKey("{\"name\":\"quiet\"}");
+        a.behaviour(a.behaviour().withLatencyMs(250));
+        var finished = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var all = new ArrayList<CompletableFuture<?>>();
+        all.add(CompletableFuture.runAsync(() -> { gw.post("/v1/chat/completions", CHAT, noisy); finished.add("noisy"); }));
+        awaitInFlight(1);
+        for (int i = 0; i < 4; i++) {
+            all.add(CompletableFuture.runAsync(() -> { gw.post("/v1/chat/completions", CHAT, noisy); finished.add("noisy"); },
+                    java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()));
+        }
+        Thread.sleep(150); // the noisy key's four are in line
+        all.add(CompletableFuture.runAsync(() -> { gw.post("/v1/chat/completions", CHAT, quiet); finished.add("quiet"); }));
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
+
+        // the running one, one of the noisy line, then the quiet key's turn: not behind all four
+        assertThat(List.copyOf(finished).indexOf("quiet")).as("order served: %s", finished).isLessThanOrEqualTo(2);
     }
 }

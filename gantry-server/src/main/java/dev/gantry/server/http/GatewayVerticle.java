@@ -12,6 +12,7 @@ import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.KeyCache;
 import dev.gantry.server.ops.GatewayMetrics;
 import dev.gantry.server.ops.HealthRoutes;
+import dev.gantry.server.proxy.CapacityQueue;
 import dev.gantry.server.proxy.ProxyHandler;
 import dev.gantry.server.proxy.UpstreamClient;
 import dev.gantry.server.usage.UsageRecorder;
@@ -43,7 +44,7 @@ public final class GatewayVerticle extends VerticleBase {
                          ConfigReloader reloader, Authenticator authenticator, KeyRepository keys, KeyCache keyCache, UsageRepository usage,
                          UsageRecorder recorder, GatewayMetrics metrics, Database database,
                          BooleanSupplier shuttingDown, Clock clock, TokenEstimator estimator, DeploymentPicker picker,
-                         SelfHostedCost selfHosted) {}
+                         SelfHostedCost selfHosted, CapacityQueue capacity) {}
 
     private final Shared shared;
     private final int port;
@@ -73,7 +74,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     private Router router() {
         Router router = Router.router(vertx);
-        var proxy = new ProxyHandler(vertx, shared.authenticator(), shared.catalog(), shared.picker(), upstream, shared.recorder(),
+        var proxy = new ProxyHandler(vertx, shared.authenticator(), shared.catalog(), shared.picker(), shared.capacity(), upstream, shared.recorder(),
                 shared.metrics().inFlight(), shared.maxBodyBytes(), shared.clock(), shared.estimator());
         for (Endpoint endpoint : Endpoint.values()) router.post(endpoint.path()).handler(proxy.route(endpoint));
         router.get("/v1/models").handler(new ModelsRoute(shared.authenticator(), shared.catalog()));

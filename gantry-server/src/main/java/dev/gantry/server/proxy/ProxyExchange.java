@@ -56,6 +56,7 @@ final class ProxyExchange {
     private final HttpServerResponse response;
     private final Vertx vertx;
     private final UsageRecorder recorder;
+    private final CapacityQueue capacity;
     private final AtomicInteger inFlight;
     private final Instant startedAt;
     private final long startNanos = System.nanoTime();
@@ -88,7 +89,8 @@ final class ProxyExchange {
     private boolean done;
 
     ProxyExchange(Endpoint endpoint, HttpServerResponse response, Vertx vertx, Instant startedAt,
-                  UsageRecorder recorder, AtomicInteger inFlight) {
+                  UsageRecorder recorder, AtomicInteger inFlight, CapacityQueue capacity) {
+        this.capacity = capacity;
         this.endpoint = endpoint;
         this.response = response;
         this.vertx = vertx;
@@ -207,6 +209,10 @@ final class ProxyExchange {
         else if (outcome == Outcome.STREAM_CUT || status >= 500) h.releaseFailure(now);
         else if (status == 429) h.releaseOverloaded(now, retryAfter);
         else h.releaseNeutral();
+        if (h.deployment().maxConcurrent() > 0) { // a capped deployment freed a slot: someone may be waiting for it
+            capacity.released(model.name());
+            if (servedModel != null && servedModel != model) capacity.released(servedModel.name());
+        }
     }
 
     /** The deployment chosen for the current attempt, with its slot taken. */

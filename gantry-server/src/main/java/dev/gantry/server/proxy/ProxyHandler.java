@@ -40,9 +40,10 @@ public final class ProxyHandler {
     private final Clock clock;
     private final TokenEstimator estimator;
     private final DeploymentPicker picker;
+    private final CapacityQueue capacity;
 
     public ProxyHandler(Vertx vertx, Authenticator authenticator, Supplier<ModelCatalog> catalog, DeploymentPicker picker,
-                        UpstreamClient upstream, UsageRecorder recorder, AtomicInteger inFlight, long maxBodyBytes,
+                        CapacityQueue capacity, UpstreamClient upstream, UsageRecorder recorder, AtomicInteger inFlight, long maxBodyBytes,
                         Clock clock, TokenEstimator estimator) {
         this.vertx = vertx;
         this.authenticator = authenticator;
@@ -54,6 +55,7 @@ public final class ProxyHandler {
         this.clock = clock;
         this.estimator = estimator;
         this.picker = picker;
+        this.capacity = capacity;
     }
 
     public Handler<RoutingContext> route(Endpoint endpoint) {
@@ -62,7 +64,7 @@ public final class ProxyHandler {
 
     private void handle(HttpServerRequest request, Endpoint endpoint) {
         request.pause(); // nothing is read before the key is known to be good
-        var exchange = new ProxyExchange(endpoint, request.response(), vertx, clock.instant(), recorder, inFlight);
+        var exchange = new ProxyExchange(endpoint, request.response(), vertx, clock.instant(), recorder, inFlight, capacity);
         authenticator.authenticate(request)
                 .compose(key -> {
                     exchange.key = key;
@@ -81,7 +83,7 @@ public final class ProxyHandler {
                         exchange.fail(e);
                         return;
                     }
-                    new UpstreamAttempts(exchange, picker, upstream, vertx, catalog.get(), request.headers(), body, facts,
+                    new UpstreamAttempts(exchange, picker, capacity, upstream, vertx, catalog.get(), request.headers(), body, facts,
                             () -> countTokensLocally(exchange)).start();
                 });
     }

@@ -41,13 +41,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code retry-after}), 5xx and 529. Moved on to a fallback model at once: a prompt too long for
  * the model's context, images for a text-only model. Not retried: anything else, which is the
  * client's answer. Waits grow exponentially with full jitter, are at least the last
- * {@code retry-after}, and never pass the request's deadline.
+ * {@code retry-after}, and never pass the request's deadline. When every deployment is at its
+ * concurrency cap the request waits in the model's {@link CapacityQueue}.
  */
 final class UpstreamAttempts {
     private static final Set<Integer> RETRYABLE = Set.of(408, 429, 500, 502, 503, 504, 529);
 
     private final ProxyExchange exchange;
     private final DeploymentPicker picker;
+    private final CapacityQueue capacity;
     private final UpstreamClient upstream;
     private final Vertx vertx;
     private final MultiMap clientHeaders;
@@ -67,8 +69,9 @@ final class UpstreamAttempts {
     private HttpClientResponse lastAnswer;
     private Buffer lastAnswerBody;
 
-    UpstreamAttempts(ProxyExchange exchange, DeploymentPicker picker, UpstreamClient upstream, Vertx vertx, ModelCatalog catalog,
-                     MultiMap clientHeaders, byte[] clientBody, RequestFacts facts, Runnable answerLocally) {
+    UpstreamAttempts(ProxyExchange exchange, DeploymentPicker picker, CapacityQueue capacity, UpstreamClient upstream, Vertx vertx,
+                     ModelCatalog catalog, MultiMap clientHeaders, byte[] clientBody, RequestFacts facts, Runnable answerLocally) {
+        this.capacity = capacity;
         this.exchange = exchange;
         this.picker = picker;
         this.upstream = upstream;
@@ -245,12 +248,31 @@ final class UpstreamAttempts {
         } else if (lastFailure != null) {
             exchange.fail(lastFailure);
         } else if (shortage == DeploymentPicker.Shortage.AT_CAPACITY) {
-            exchange.fail(new GatewayException(ErrorCode.CAPACITY, "Every deployment of '" + exchange.model.name()
-                    + "' is at its concurrency limit; retry shortly."));
+            waitForCapacity();
         } else {
             exchange.fail(new GatewayException(ErrorCode.NO_HEALTHY_DEPLOYMENT, "No deployment of '" + exchange.model.name()
                     + "' is available right now."));
         }
+    }
+
+    /** Every deployment is full: wait in the model's line for a freed slot, or get 429. */
+    private void waitForCapacity() {
+        Model primary = chain.getFirst();
+        long remainingMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
+        Duration wait = Duration.ofMillis(Math.min(primary.queue().maxWait().toMillis(), remainingMillis));
+        GatewayException full = new GatewayException(ErrorCode.CAPACITY, "Every deployment of '" + primary.name()
+                + "' is at its concurrency limit; retry shortly.");
+        boolean queued = !wait.isNegative() && !wait.isZero() && capacity.await(primary.name(), primary.queue(),
+                exchange.key.id(), wait, () -> {
+                    if (exchange.isDone()) { // its client left while waiting: hand the slot on
+                        capacity.released(primary.name());
+                        return;
+                    }
+                    modelIndex = 0;
+                    tried.clear();
+                    next();
+                }, () -> exchange.fail(full));
+        if (!queued) exchange.fail(full);
     }
 
     private int nextModelAccepting(int from) {
