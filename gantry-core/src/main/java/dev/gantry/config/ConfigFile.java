@@ -20,7 +20,7 @@ record ConfigFile(Server server, Database database, Redis redis, Usage usage, Ro
 
     record Redis(String url) {}
 
-    record Usage(Integer batchSize, Integer flushIntervalMs, Integer queueCapacity) {}
+    record Usage(Integer batchSize, Integer flushIntervalMs, Integer queueCapacity, String durability, String spoolDir) {}
 
     record ProviderEntry(String name, String type, String baseUrl, String apiKey, Map<String, String> headers,
                          TimeoutsEntry timeouts, Boolean responsesApi, HealthCheckEntry healthCheck) {}

@@ -18,6 +18,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -71,10 +72,15 @@ final class ConfigValidator {
     }
 
     private UsageSettings usage(ConfigFile.Usage u) {
-        if (u == null) u = new ConfigFile.Usage(null, null, null);
+        if (u == null) u = new ConfigFile.Usage(null, null, null, null, null);
+        String durability = Objects.requireNonNullElse(u.durability(), "fsync");
+        if (!durability.equals("fsync") && !durability.equals("batched")) {
+            fail("/usage/durability", "must be 'fsync' or 'batched', got '" + durability + "'");
+        }
         return new UsageSettings(between(u.batchSize(), 500, 1, 100_000, "/usage/batch_size"),
                 Duration.ofMillis(between(u.flushIntervalMs(), 200, 1, 60_000, "/usage/flush_interval_ms")),
-                between(u.queueCapacity(), 100_000, 1_000, 10_000_000, "/usage/queue_capacity"));
+                between(u.queueCapacity(), 100_000, 1_000, 10_000_000, "/usage/queue_capacity"),
+                durability.equals("fsync"), Path.of(Objects.requireNonNullElse(u.spoolDir(), "./data/usage-spool")));
     }
 
     private GatewayConfig.RoutingSettings routing(ConfigFile.Routing r) {

@@ -2,6 +2,7 @@ package dev.gantry.config;
 
 import dev.gantry.catalog.ModelCatalog;
 import dev.gantry.catalog.Provider;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +31,13 @@ public record GatewayConfig(ServerSettings server, DatabaseSettings database, Op
         public String toString() { return "DatabaseSettings[url=" + url + ", username=" + username + "]"; }
     }
 
-    /** Usage rows are written in batches of up to {@code batchSize}, at least every {@code flushInterval}. */
-    public record UsageSettings(int batchSize, Duration flushInterval, int queueCapacity) {}
+    /**
+     * Usage rows are written in batches of up to {@code batchSize}, at least every
+     * {@code flushInterval}, through a spool in {@code spoolDir}. {@code durable}: a complete
+     * answer's last byte waits until its usage is synced to the spool (else the spool is synced
+     * every flush interval and answers do not wait).
+     */
+    public record UsageSettings(int batchSize, Duration flushInterval, int queueCapacity, boolean durable, Path spoolDir) {}
 
     public GatewayConfig withPort(int port) {
         return new GatewayConfig(server.withPort(port), database, redisUrl, usage, routing, providers, catalog);

@@ -13,6 +13,7 @@ import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.store.Database;
 import dev.gantry.store.KeyRepository;
 import dev.gantry.store.UsageRepository;
+import dev.gantry.store.spool.UsageSpool;
 import dev.gantry.usage.SelfHostedCost;
 import dev.gantry.usage.TokenEstimator;
 import dev.gantry.usage.UsageMeter;
@@ -86,7 +87,9 @@ public final class Gateway implements AutoCloseable {
             var metrics = new GatewayMetrics();
             var estimator = new TokenEstimator();
             var selfHosted = new SelfHostedCost();
-            var recorder = new UsageRecorder(usageRepository, new UsageMeter(estimator), selfHosted, metrics, config.usage());
+            var recorder = new UsageRecorder(usageRepository, new UsageMeter(estimator), selfHosted, metrics, config.usage(),
+                    UsageSpool.open(config.usage().spoolDir()));
+            recorder.replay(); // what a killed process answered for but had not stored yet
             recorder.start();
 
             Vertx vertx = Vertx.builder()

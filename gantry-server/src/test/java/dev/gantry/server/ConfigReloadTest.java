@@ -29,11 +29,11 @@ class ConfigReloadTest {
         return """
                 server: { port: 0, host: 127.0.0.1, event_loops: 1 }
                 database: { url: "jdbc:h2:mem:%s;DB_CLOSE_DELAY=-1" }
-                usage: { flush_interval_ms: 10 }
+                usage: { flush_interval_ms: 10, spool_dir: "%s" }
                 providers:
                   - { name: sim, type: openai, base_url: "%s/v1", api_key: %s }
                 models:
-                """.formatted(dbName, simUrl, PROVIDER_KEY) + models;
+                """.formatted(dbName, dir.resolve("spool"), simUrl, PROVIDER_KEY) + models;
     }
 
     private final String dbName = UUID.randomUUID().toString();

@@ -112,7 +112,8 @@ class DataPlaneErrorsTest {
 
     @Test
     void aProtocolTheModelsProviderDoesNotSpeakIsExplained() {
-        var error = openAiError(gw.post("/v1/chat/completions", "{\"model\":\"claude-model\",\"messages\":[]}", gw.memberKey),
+        // Anthropic has no embeddings: nothing to translate to
+        var error = openAiError(gw.post("/v1/embeddings", "{\"model\":\"claude-model\",\"input\":\"x\"}", gw.memberKey),
                 400, "unsupported_protocol");
         assertThat(error.path("message").asText()).contains("anthropic");
     }

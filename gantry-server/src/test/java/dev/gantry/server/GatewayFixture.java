@@ -9,6 +9,8 @@ import dev.gantry.sim.UpstreamSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,8 +68,8 @@ final class GatewayFixture implements AutoCloseable {
         String yaml = """
                 server: { port: 0, host: 127.0.0.1, event_loops: 2, shutdown_grace_seconds: 5 }
                 database: { url: "jdbc:h2:mem:%s;DB_CLOSE_DELAY=-1" }
-                usage: { flush_interval_ms: 10 }
-                """.formatted(UUID.randomUUID()) + providersAndModels;
+                usage: { flush_interval_ms: 10, spool_dir: "%s" }
+                """.formatted(UUID.randomUUID(), tempSpool()) + providersAndModels;
         GatewayConfig config = ConfigLoader.parse(yaml, "test.yaml", name -> null);
         return new GatewayFixture(sim, Gateway.start(config, Optional.of(ADMIN_KEY), System.out));
     }
@@ -85,6 +87,7 @@ final class GatewayFixture implements AutoCloseable {
                   url: "jdbc:h2:mem:%s;DB_CLOSE_DELAY=-1"
                 usage:
                   flush_interval_ms: 10
+                  spool_dir: "%s"
                 routing:
                   breaker_failures: 1000   # these tests inject faults on purpose; RoutingTest checks the breaker
                 providers:
@@ -119,7 +122,18 @@ final class GatewayFixture implements AutoCloseable {
                   - name: dead-model
                     deployments: [ { provider: nowhere, model: gone } ]
                     retry: { max_attempts: 1 }
-                """.formatted(serverExtra, UUID.randomUUID(), simUrl, PROVIDER_KEY, simUrl, PROVIDER_KEY, closedPort());
+                """.formatted(serverExtra, UUID.randomUUID(), tempSpool(), simUrl, PROVIDER_KEY, simUrl, PROVIDER_KEY, closedPort());
+    }
+
+    /** A spool directory of its own: two gateways may not share one. */
+    static String tempSpool() {
+        try {
+            Path dir = Files.createTempDirectory("gantry-spool");
+            dir.toFile().deleteOnExit();
+            return dir.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static int closedPort() {

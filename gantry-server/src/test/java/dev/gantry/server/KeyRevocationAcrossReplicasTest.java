@@ -22,7 +22,8 @@ class KeyRevocationAcrossReplicasTest {
     @Test
     void revocationOnOneReplicaReachesTheOtherWithinASecond() throws Exception {
         try (GatewayFixture first = GatewayFixture.start()) {
-            GatewayConfig secondConfig = ConfigLoader.parse("server: { port: 0, host: 127.0.0.1, event_loops: 1 }\n",
+            GatewayConfig secondConfig = ConfigLoader.parse("server: { port: 0, host: 127.0.0.1, event_loops: 1 }\n"
+                    + "usage: { spool_dir: \"" + GatewayFixture.tempSpool() + "\" }\n",
                     "second.yaml", name -> null).withDatabase(first.gateway.config().database());
             try (Gateway second = Gateway.start(secondConfig, Optional.of(ADMIN_KEY), System.out)) {
                 var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

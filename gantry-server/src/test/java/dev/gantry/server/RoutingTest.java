@@ -36,8 +36,8 @@ class RoutingTest {
         gw = GatewayFixture.startWith(a, """
                 routing: { breaker_failures: 3, breaker_cooldown_ms: 60000 }
                 providers:
-                  - { name: a, type: openai, base_url: "%s/v1", api_key: %s, timeouts: { first_token_ms: 1000, idle_ms: 1000 } }
-                  - { name: b, type: openai, base_url: "%s/v1", api_key: %s, timeouts: { first_token_ms: 1000, idle_ms: 1000 } }
+                  - { name: a, type: openai, base_url: "%s/v1", api_key: %s, timeouts: { first_token_ms: 5000, idle_ms: 5000 } }
+                  - { name: b, type: openai, base_url: "%s/v1", api_key: %s, timeouts: { first_token_ms: 5000, idle_ms: 5000 } }
                 """.formatted(a.baseUrl(), PROVIDER_KEY, b.baseUrl(), PROVIDER_KEY) + models);
     }
 

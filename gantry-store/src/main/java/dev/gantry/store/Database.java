@@ -33,9 +33,17 @@ public final class Database implements AutoCloseable {
         return new Database(pool);
     }
 
-    /** H2 must outlive JVM shutdown hooks until the gateway has flushed its usage queue. */
+    /**
+     * H2 must outlive JVM shutdown hooks until the gateway has flushed its usage queue, and must
+     * write each commit at once: by default it writes commits up to a second late, and a killed
+     * process would lose them after the usage spool had been told they were stored.
+     */
     private static String withH2Defaults(String url) {
-        return url.startsWith("jdbc:h2:") && !url.toUpperCase().contains("DB_CLOSE_ON_EXIT") ? url + ";DB_CLOSE_ON_EXIT=FALSE" : url;
+        if (!url.startsWith("jdbc:h2:")) return url;
+        String upper = url.toUpperCase(java.util.Locale.ROOT);
+        if (!upper.contains("DB_CLOSE_ON_EXIT")) url += ";DB_CLOSE_ON_EXIT=FALSE";
+        if (!upper.contains("WRITE_DELAY") && !upper.startsWith("JDBC:H2:MEM:")) url += ";WRITE_DELAY=0";
+        return url;
     }
 
     public DataSource dataSource() { return pool; }

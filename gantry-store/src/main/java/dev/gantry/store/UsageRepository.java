@@ -50,6 +50,29 @@ public final class UsageRepository {
         }
     }
 
+    /**
+     * Inserts the rows, skipping those already stored (by request id): what a replay of the usage
+     * spool needs to store each record exactly once. The common case, no duplicate, is one batch.
+     */
+    public void insertBatchSkippingStored(List<UsageRecord> records) {
+        try {
+            insertBatch(records);
+        } catch (StoreException e) {
+            if (!(e.getCause() instanceof SQLException sql) || !isUniqueViolation(sql)) throw e;
+            for (UsageRecord r : records) {
+                if (findByRequestId(r.requestId()).isEmpty()) insertBatch(List.of(r));
+            }
+        }
+    }
+
+    private static boolean isUniqueViolation(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            if ("23505".equals(s.getSQLState())) return true;
+            if (s.getCause() instanceof SQLException c && "23505".equals(c.getSQLState())) return true;
+        }
+        return false;
+    }
+
     public Optional<UsageRecord> findByRequestId(String requestId) {
         String sql = "SELECT " + COLUMNS + " FROM usage_records WHERE request_id = ?";
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -35,9 +35,9 @@ final class PassThroughRelay implements AnswerRelay {
         String contentType = upstream.getHeader("content-type");
         sse = contentType != null && contentType.startsWith("text/event-stream");
         if (sse && hideUsageChunk) filter = new UsageChunkFilter();
-        String length = upstream.getHeader("content-length");
-        if (length != null && filter == null) response.putHeader("content-length", length);
-        else response.setChunked(true);
+        // always chunked: the last byte (the closing chunk) is held until the usage is on disk,
+        // which a Content-Length answer would not allow
+        response.setChunked(true);
     }
 
     @Override

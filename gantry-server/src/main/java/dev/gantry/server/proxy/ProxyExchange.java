@@ -15,6 +15,7 @@ import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.translate.Translation;
 import dev.gantry.usage.Outcome;
 import dev.gantry.usage.ResponseSample;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -57,6 +58,8 @@ final class ProxyExchange {
     private final Vertx vertx;
     private final UsageRecorder recorder;
     private final CapacityQueue capacity;
+    /** The event loop this request lives on, where the answer's last byte is sent from. */
+    private final Context context = Vertx.currentContext();
     private final AtomicInteger inFlight;
     private final Instant startedAt;
     private final long startNanos = System.nanoTime();
@@ -146,9 +149,8 @@ final class ProxyExchange {
                 upstreamBroke(unreadable(e));
                 return;
             }
-            if (last != null) response.end(last);
-            else response.end();
-            finish(upstream.statusCode() < 400 ? Outcome.OK : Outcome.ERROR, response.getStatusCode());
+            if (last != null && last.length() > 0) response.write(last);
+            finish(upstream.statusCode() < 400 ? Outcome.OK : Outcome.ERROR, response.getStatusCode(), this::endResponse);
         });
     }
 
@@ -168,13 +170,12 @@ final class ProxyExchange {
             Buffer out = relay.chunk(body);
             Buffer last = relay.end();
             if (out != null && out.length() > 0) response.write(out);
-            if (last != null) response.end(last);
-            else response.end();
+            if (last != null && last.length() > 0) response.write(last);
         } catch (RuntimeException e) {
             upstreamBroke(unreadable(e));
             return;
         }
-        finish(upstream.statusCode() < 400 ? Outcome.OK : Outcome.ERROR, response.getStatusCode());
+        finish(upstream.statusCode() < 400 ? Outcome.OK : Outcome.ERROR, response.getStatusCode(), this::endResponse);
     }
 
     /**
@@ -235,8 +236,17 @@ final class ProxyExchange {
     /** The gateway answers itself (no upstream call). */
     void answerLocally(String json) {
         if (done) return;
-        response.putHeader("content-type", "application/json").end(json);
-        finish(Outcome.OK, 200);
+        response.putHeader("content-type", "application/json").setChunked(true).write(json);
+        finish(Outcome.OK, 200, this::endResponse);
+    }
+
+    /** The last byte of an answer, sent once its usage is safe (see {@link UsageRecorder#record}). */
+    private void endResponse() {
+        try {
+            response.end();
+        } catch (IllegalStateException e) {
+            // the client left while the usage was being written: nothing to end
+        }
     }
 
     /** The request failed before any answer was relayed. */
@@ -269,6 +279,11 @@ final class ProxyExchange {
     }
 
     private void finish(Outcome outcome, int status) {
+        finish(outcome, status, null);
+    }
+
+    /** @param sendLastByte for an answer not yet ended: what ends it, once its usage is durable */
+    private void finish(Outcome outcome, int status, Runnable sendLastByte) {
         done = true;
         if (watchdog >= 0) vertx.cancelTimer(watchdog);
         releaseDeployment(outcome, status);
@@ -278,6 +293,6 @@ final class ProxyExchange {
         recorder.record(new UsageEvent(id, startedAt, key == null ? null : key.id(), endpoint,
                 servedModel != null ? servedModel : model, askedModel,
                 deployment, status, outcome, now - startNanos, firstByteNanos < 0 ? -1 : firstByteNanos - startNanos,
-                stream, relay != null && relay.isStream(), upstreamDialect, upstreamBody, sample));
+                stream, relay != null && relay.isStream(), upstreamDialect, upstreamBody, sample), context, sendLastByte);
     }
 }

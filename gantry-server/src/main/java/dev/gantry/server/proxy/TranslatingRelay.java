@@ -37,7 +37,7 @@ final class TranslatingRelay implements AnswerRelay {
         } else {
             collected = Buffer.buffer();
             response.setStatusCode(upstreamStatus < 400 ? upstreamStatus : translation.errorStatus(upstreamStatus))
-                    .putHeader("content-type", "application/json");
+                    .putHeader("content-type", "application/json").setChunked(true);
         }
     }
 

@@ -3,10 +3,12 @@ package dev.gantry.server.usage;
 import dev.gantry.config.GatewayConfig.UsageSettings;
 import dev.gantry.server.ops.GatewayMetrics;
 import dev.gantry.store.UsageRepository;
-import dev.gantry.usage.TokenUsage;
+import dev.gantry.store.spool.UsageSpool;
 import dev.gantry.usage.SelfHostedCost;
+import dev.gantry.usage.TokenUsage;
 import dev.gantry.usage.UsageMeter;
 import dev.gantry.usage.UsageRecord;
+import io.vertx.core.Context;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,20 +19,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes usage events off the request path and stores them in batches.
+ * Takes usage off the request path, makes it durable, and stores it.
  *
- * <p>Design: request threads only {@link #record} (a non-blocking offer into a bounded queue). One
- * platform thread drains the queue in batches of up to {@code batchSize}, waiting at most
- * {@code flushInterval} for a batch to fill; for each event it measures tokens (parsing or, if need
- * be, tokenizing), prices them, updates metrics and writes the access-log line, then inserts the
- * batch in one transaction. If the database fails, the same batch is retried with back-off while
- * new events wait in the queue, so a database blip loses nothing. {@link #close} drains what is
- * left. What is still lost: the queue's content if the process is killed, or events offered while
- * the queue is full (counted in {@code gantry_usage_dropped}); a write-ahead spool is planned.
+ * <p>Design: two platform threads and two bounded queues.
+ * <ol>
+ *   <li>Request threads {@link #record} an event (a non-blocking offer), with, for a complete
+ *       answer, the step that sends its last byte.</li>
+ *   <li>The <em>spool</em> thread takes whatever has queued up, measures tokens (the upstream's
+ *       report, or a tokenizer estimate) and prices them, appends the records to the
+ *       {@link UsageSpool} and syncs it once for the whole group (group commit), then lets each
+ *       waiting answer finish on its own event loop. So a client that saw a complete answer has its
+ *       usage on disk, whatever happens next. In {@code batched} durability the answers do not
+ *       wait and the spool is synced once per flush interval: faster, and a {@code kill -9} may
+ *       lose that interval.</li>
+ *   <li>The <em>store</em> thread inserts the records in batches in one transaction, updates
+ *       metrics and writes the access-log line, and moves the spool's checkpoint. While the
+ *       database is down it retries the same batch with back-off; records wait in the spool.</li>
+ * </ol>
+ * On start-up {@link #replay} stores what the spool holds past its checkpoint, exactly once.
+ * Events offered while the first queue is full are dropped (counted in {@code gantry_usage_dropped})
+ * and their answers finish at once: the queue holds 100,000 by default.
  */
 public final class UsageRecorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private record Pending(UsageEvent event, Context context, Runnable whenDurable) {}
+
+    private record Spooled(UsageRecord record, UsageEvent event, UsageSpool.Position position) {}
 
     private final UsageRepository repository;
     private final UsageMeter meter;
@@ -38,66 +54,121 @@ public final class UsageRecorder implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final AccessLog accessLog = new AccessLog();
     private final UsageSettings settings;
-    private final BlockingQueue<UsageEvent> queue;
-    private final Thread worker;
+    private final UsageSpool spool;
+    private final BlockingQueue<Pending> incoming;
+    private final BlockingQueue<Spooled> spooled;
+    private final Thread spoolThread;
+    private final Thread storeThread;
     private volatile boolean closing;
+    private boolean checkpointHeld;
 
     public UsageRecorder(UsageRepository repository, UsageMeter meter, SelfHostedCost selfHosted, GatewayMetrics metrics,
-                         UsageSettings settings) {
-        this.selfHosted = selfHosted;
+                         UsageSettings settings, UsageSpool spool) {
         this.repository = repository;
         this.meter = meter;
+        this.selfHosted = selfHosted;
         this.metrics = metrics;
         this.settings = settings;
-        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        metrics.usageQueueDepth(queue::size);
-        this.worker = Thread.ofPlatform().name("gantry-usage").daemon().unstarted(this::run);
+        this.spool = spool;
+        this.incoming = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.spooled = new ArrayBlockingQueue<>(settings.queueCapacity());
+        metrics.usageQueueDepth(() -> incoming.size() + spooled.size());
+        this.spoolThread = Thread.ofPlatform().name("gantry-usage-spool").daemon().unstarted(this::spoolLoop);
+        this.storeThread = Thread.ofPlatform().name("gantry-usage-store").daemon().unstarted(this::storeLoop);
     }
 
-    public void start() { worker.start(); }
+    /** Stores what the spool holds from before a crash. Blocking; call before {@link #start}. */
+    public long replay() {
+        long replayed = spool.replay(settings.batchSize(),
+                records -> repository.insertBatchSkippingStored(records.stream().filter(r -> r.keyId() != null).toList()));
+        if (replayed > 0) log.info("usage spool: stored {} record(s) left from before the last stop", replayed);
+        return replayed;
+    }
 
-    /** Hands over a finished request; never blocks. */
-    public void record(UsageEvent event) {
-        if (!queue.offer(event)) {
+    public void start() {
+        spoolThread.start();
+        storeThread.start();
+    }
+
+    /**
+     * Hands over a finished request; never blocks.
+     *
+     * @param whenDurable for a complete answer, what sends its last byte: run on the caller's event
+     *                    loop once the usage is on disk (at once in batched mode); null otherwise
+     */
+    public void record(UsageEvent event, Context context, Runnable whenDurable) {
+        boolean waits = whenDurable != null && settings.durable();
+        if (!incoming.offer(new Pending(event, context, waits ? whenDurable : null))) {
             metrics.usageDropped();
             log.warn("usage queue full, dropped the record of request {}", event.requestId());
+            if (whenDurable != null) whenDurable.run();
+            return;
         }
+        if (whenDurable != null && !waits) whenDurable.run();
     }
 
-    private void run() {
-        var batch = new ArrayList<UsageEvent>(settings.batchSize());
-        while (!closing || !queue.isEmpty()) {
+    private void spoolLoop() {
+        var batch = new ArrayList<Pending>(settings.batchSize());
+        long lastSync = System.nanoTime();
+        boolean unsynced = false;
+        while (!closing || !incoming.isEmpty()) {
             try {
-                UsageEvent first = queue.poll(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS);
-                if (first == null) continue;
-                batch.add(first);
-                queue.drainTo(batch, settings.batchSize() - 1);
-                store(toRecords(batch));
-                batch.clear();
+                Pending first = incoming.poll(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    incoming.drainTo(batch, settings.batchSize() - 1);
+                    List<Spooled> records = spool(batch);
+                    unsynced = true;
+                    boolean anyWaiting = batch.stream().anyMatch(p -> p.whenDurable() != null);
+                    if (anyWaiting || System.nanoTime() - lastSync > settings.flushInterval().toNanos()) {
+                        spool.force();
+                        lastSync = System.nanoTime();
+                        unsynced = false;
+                    }
+                    for (Pending p : batch) {
+                        if (p.whenDurable() != null) p.context().runOnContext(v -> p.whenDurable().run());
+                    }
+                    for (Spooled s : records) spooled.put(s);
+                    batch.clear();
+                } else if (unsynced) {
+                    spool.force();
+                    lastSync = System.nanoTime();
+                    unsynced = false;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.error("usage batch of {} could not be processed", batch.size(), e);
+                log.error("usage batch of {} could not be spooled", batch.size(), e);
+                for (Pending p : batch) { // never leave an answer hanging on its usage
+                    if (p.whenDurable() != null) p.context().runOnContext(v -> p.whenDurable().run());
+                }
                 batch.clear();
             }
         }
+        spool.force();
     }
 
-    private List<UsageRecord> toRecords(List<UsageEvent> events) {
-        var records = new ArrayList<UsageRecord>(events.size());
-        for (UsageEvent e : events) {
-            TokenUsage usage = meter.measure(e.endpoint(), e.upstreamDialect(), e.sse(), e.outcome(), e.requestBody(), e.response());
-            var r = new UsageRecord(e.requestId(), e.timestamp(), e.keyId(), e.endpoint().path(), e.askedModel(),
-                    e.model() == null ? null : e.model().name(), e.deployment() == null ? null : e.deployment().id(), usage,
-                    cost(e, usage), e.httpStatus(),
-                    e.outcome(), TimeUnit.NANOSECONDS.toMillis(e.latencyNanos()),
-                    e.ttftNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(e.ttftNanos()), e.stream());
-            metrics.record(r, e.model() == null ? "none" : e.model().name(), r.deployment());
-            accessLog.write(r);
+    private List<Spooled> spool(List<Pending> batch) {
+        var records = new ArrayList<UsageRecord>(batch.size());
+        var lines = new ArrayList<byte[]>(batch.size());
+        for (Pending p : batch) {
+            UsageRecord r = toRecord(p.event());
             records.add(r);
+            lines.add(UsageSpool.encode(r));
         }
-        return records;
+        List<UsageSpool.Position> positions = spool.append(lines);
+        var out = new ArrayList<Spooled>(batch.size());
+        for (int i = 0; i < batch.size(); i++) out.add(new Spooled(records.get(i), batch.get(i).event(), positions.get(i)));
+        return out;
+    }
+
+    private UsageRecord toRecord(UsageEvent e) {
+        TokenUsage usage = meter.measure(e.endpoint(), e.upstreamDialect(), e.sse(), e.outcome(), e.requestBody(), e.response());
+        return new UsageRecord(e.requestId(), e.timestamp(), e.keyId(), e.endpoint().path(), e.askedModel(),
+                e.model() == null ? null : e.model().name(), e.deployment() == null ? null : e.deployment().id(), usage,
+                cost(e, usage), e.httpStatus(), e.outcome(), TimeUnit.NANOSECONDS.toMillis(e.latencyNanos()),
+                e.ttftNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(e.ttftNanos()), e.stream());
     }
 
     /**
@@ -114,17 +185,48 @@ public final class UsageRecorder implements AutoCloseable {
         return selfHosted.costNanos(e.deployment().id(), usage.totalTokens(), perHour, now);
     }
 
-    /** Inserts the batch, retrying with back-off while the database is down (until closing). */
-    private void store(List<UsageRecord> records) throws InterruptedException {
+    private void storeLoop() {
+        var batch = new ArrayList<Spooled>(settings.batchSize());
+        while (!closing || !spooled.isEmpty() || spoolThread.isAlive()) {
+            try {
+                Spooled first = spooled.poll(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS);
+                if (first == null) continue;
+                batch.add(first);
+                spooled.drainTo(batch, settings.batchSize() - 1);
+                var records = new ArrayList<UsageRecord>(batch.size());
+                // requests that failed authentication are counted and logged, not kept in the ledger
+                for (Spooled s : batch) if (s.record().keyId() != null) records.add(s.record());
+                if (!store(records)) checkpointHeld = true; // leave them for the replay at the next start
+                if (!checkpointHeld) spool.checkpoint(batch.getLast().position());
+                for (Spooled s : batch) {
+                    var e = s.event();
+                    metrics.record(s.record(), e.model() == null ? "none" : e.model().name(), s.record().deployment());
+                    accessLog.write(s.record());
+                }
+                batch.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("usage batch of {} could not be stored", batch.size(), e);
+                batch.clear();
+            }
+        }
+    }
+
+    /** Inserts the batch, retrying with back-off while the database is down (until closing). False if given up. */
+    private boolean store(List<UsageRecord> records) throws InterruptedException {
+        if (records.isEmpty()) return true;
         Duration backoff = Duration.ofMillis(100);
         while (true) {
             try {
                 repository.insertBatch(records);
-                return;
+                return true;
             } catch (RuntimeException e) {
                 if (closing) {
-                    log.error("usage store unavailable at shutdown: {} records lost: {}", records.size(), e.getMessage());
-                    return;
+                    log.error("usage store unavailable at shutdown: {} record(s) stay in the spool for the next start: {}",
+                            records.size(), e.getMessage());
+                    return false;
                 }
                 log.warn("usage store unavailable, retrying {} records in {} ms: {}", records.size(), backoff.toMillis(), e.getMessage());
                 Thread.sleep(backoff.toMillis());
@@ -133,14 +235,16 @@ public final class UsageRecorder implements AutoCloseable {
         }
     }
 
-    /** Stores what is queued, waiting up to {@code timeout}. */
+    /** Spools and stores what is queued, waiting up to 30 seconds, then closes the spool. */
     @Override
     public void close() {
         closing = true;
         try {
-            worker.join(Duration.ofSeconds(30));
+            spoolThread.join(Duration.ofSeconds(15));
+            storeThread.join(Duration.ofSeconds(15));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        spool.close();
     }
 }
