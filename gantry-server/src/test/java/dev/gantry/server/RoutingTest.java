@@ -88,6 +88,38 @@ class RoutingTest {
     }
 
     @Test
+    void cheapestSendsEverythingToTheCheaperDeployment() {
+        start("""
+                models:
+                  - name: m
+                    strategy: cheapest
+                    price: { input_per_mtok: 1, output_per_mtok: 2 }
+                    deployments:
+                      - { provider: a, model: x }
+                      - { provider: b, model: x, price: { input_per_mtok: 0.5, output_per_mtok: 1 } }
+                """);
+        assertThat(send(10, CHAT)).containsOnly(200);
+        assertThat(b.requestCount()).isEqualTo(10);
+        assertThat(a.requestCount()).isZero();
+    }
+
+    @Test
+    void lowestLatencyLearnsWhichDeploymentAnswersFirst() {
+        start("""
+                models:
+                  - name: m
+                    strategy: lowest_latency
+                    deployments: [ { provider: a, model: x }, { provider: b, model: x } ]
+                """);
+        a.behaviour(a.behaviour().withLatencyMs(150));
+        assertThat(send(6, CHAT)).containsOnly(200); // both get measured
+        long aBefore = a.requestCount();
+        assertThat(send(10, CHAT)).containsOnly(200);
+        assertThat(a.requestCount()).as("the slow deployment gets no more work").isEqualTo(aBefore);
+        assertThat(b.requestCount()).isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
     void priorityUsesTheFirstChoiceUntilItFailsThenFailsOverAndOpensItsBreaker() {
         start("""
                 models:
