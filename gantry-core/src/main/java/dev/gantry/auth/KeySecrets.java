@@ -37,6 +37,14 @@ public final class KeySecrets {
 
     /** What lists show of a key: enough to tell keys apart, far too little to use. */
     public static String displayPrefix(String secret) {
-        return secret.substring(0, Math.min(secret.length(), PREFIX.length() + 6)) + "...";
+        // six of 43 random characters for generated keys; a chosen secret (GANTRY_ADMIN_KEY) may be
+        // short and guessable, so only its first four characters
+        int shown = looksGenerated(secret) ? PREFIX.length() + 6 : Math.min(4, secret.length() / 5);
+        return secret.substring(0, shown) + "...";
+    }
+
+    /** Whether {@code secret} has the shape of a key made by {@link #newSecret}. */
+    public static boolean looksGenerated(String secret) {
+        return secret.length() == PREFIX.length() + 43 && secret.startsWith(PREFIX);
     }
 }

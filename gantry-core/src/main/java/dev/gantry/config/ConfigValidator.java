@@ -54,7 +54,9 @@ final class ConfigValidator {
         if (s == null) s = new ConfigFile.Server(null, null, null, null, null);
         int port = between(s.port(), DEFAULT_PORT, 0, 65535, "/server/port");
         long maxBody = s.maxBodyBytes() == null ? 32L << 20 : s.maxBodyBytes();
-        if (maxBody < 1024) fail("/server/max_body_bytes", "must be at least 1024, got " + maxBody);
+        if (maxBody < 1024 || maxBody > Integer.MAX_VALUE - 1024) {
+            fail("/server/max_body_bytes", "must be between 1024 and 2147482623, got " + maxBody);
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         int loops = between(s.eventLoops(), cores, 1, 256, "/server/event_loops");
         int grace = between(s.shutdownGraceSeconds(), 30, 0, 3600, "/server/shutdown_grace_seconds");

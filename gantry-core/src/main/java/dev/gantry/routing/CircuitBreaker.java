@@ -51,6 +51,11 @@ public final class CircuitBreaker {
         };
     }
 
+    /** The request let through said nothing of the deployment's health: let another probe go. */
+    public void onNeutral() {
+        probe.set(false);
+    }
+
     public void onSuccess() {
         consecutiveFailures.set(0);
         openUntil.set(0);

@@ -98,5 +98,6 @@ public final class DeploymentHealth {
     /** Gives the slot back after an answer that says nothing of the deployment's health (client left, client error). */
     public void releaseNeutral() {
         inFlight.decrementAndGet();
+        breaker.onNeutral();
     }
 }

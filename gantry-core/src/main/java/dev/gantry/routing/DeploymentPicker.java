@@ -23,8 +23,7 @@ import java.util.function.ToLongFunction;
  * ({@link DeploymentHealth#tryAcquire}); the caller gives it back with one of the
  * {@code release...} methods when the answer ends.
  *
- * <p>State is per deployment id ({@code provider/upstream-model}), so two models served by the same
- * server share what is known of it.
+ * <p>State is kept per deployment (provider, upstream model and settings).
  */
 public final class DeploymentPicker {
     /** Why no deployment could be had. */
@@ -37,7 +36,7 @@ public final class DeploymentPicker {
         EXHAUSTED
     }
 
-    private final Map<String, DeploymentHealth> health = new ConcurrentHashMap<>();
+    private final Map<Deployment, DeploymentHealth> health = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> turns = new ConcurrentHashMap<>();
     /** Providers whose active health probe fails now. */
     private final Set<String> providersDown = ConcurrentHashMap.newKeySet();
@@ -51,13 +50,15 @@ public final class DeploymentPicker {
         this.breakerCooldown = breakerCooldown;
     }
 
+    /**
+     * The state of a deployment, by value: a deployment whose settings a reload changed starts
+     * afresh (requests in flight give their slots back to the old state), and the same server
+     * listed by two models with different settings (weight, cap...) has a state per listing.
+     */
     public DeploymentHealth health(Deployment deployment) {
-        DeploymentHealth h = health.get(deployment.id());
-        if (h != null && h.deployment().equals(deployment)) return h;
-        // new, or changed by a configuration reload: start afresh with the new settings (requests
-        // in flight give their slots back to the old state, which is then dropped)
-        return health.compute(deployment.id(), (id, old) -> old != null && old.deployment().equals(deployment)
-                ? old : new DeploymentHealth(deployment, new CircuitBreaker(breakerThreshold, breakerCooldown)));
+        DeploymentHealth h = health.get(deployment);
+        return h != null ? h : health.computeIfAbsent(deployment,
+                d -> new DeploymentHealth(d, new CircuitBreaker(breakerThreshold, breakerCooldown)));
     }
 
     public Collection<DeploymentHealth> all() { return health.values(); }
@@ -74,15 +75,9 @@ public final class DeploymentPicker {
         return isProbedDown(deployment.provider().name());
     }
 
-    /** Whether the deployment with this id could take a request now (for metrics; false if unknown). */
-    public boolean isAvailable(String deploymentId) {
-        DeploymentHealth h = health.get(deploymentId);
-        return h != null && !isProbedDown(h.deployment()) && h.isAvailable(nanoTime.getAsLong());
-    }
-
-    public int inFlight(String deploymentId) {
-        DeploymentHealth h = health.get(deploymentId);
-        return h == null ? 0 : h.inFlight();
+    /** Whether {@code deployment} could take a request now (for metrics). */
+    public boolean isAvailable(Deployment deployment) {
+        return !isProbedDown(deployment) && health(deployment).isAvailable(nanoTime.getAsLong());
     }
 
     public boolean isProbedDown(String providerName) {
@@ -103,6 +98,13 @@ public final class DeploymentPicker {
             candidates.remove(pick); // lost a race for its last slot or its probe
         }
         return Optional.empty();
+    }
+
+    /** Whether some deployment of {@code model} could take a request right now. */
+    public boolean hasFreeSlot(Model model) {
+        long now = nanoTime.getAsLong();
+        for (Deployment d : model.deployments()) if (!isProbedDown(d) && health(d).isAvailable(now)) return true;
+        return false;
     }
 
     public Shortage shortage(Model model, Set<String> triedIds) {

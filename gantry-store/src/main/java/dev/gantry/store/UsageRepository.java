@@ -51,26 +51,50 @@ public final class UsageRepository {
     }
 
     /**
-     * Inserts the rows, skipping those already stored (by request id): what a replay of the usage
-     * spool needs to store each record exactly once. The common case, no duplicate, is one batch.
+     * Inserts the rows, skipping those already stored (by request id) and those the database
+     * refuses as data (SQL states 22xxx and 23xxx): a replay of the usage spool stores each record
+     * exactly once, and one bad row never holds the others back. The common case is one batch.
+     * A database that is down still throws, so that the caller retries.
+     *
+     * @return the ids of the rows refused as data, for the caller to report
      */
-    public void insertBatchSkippingStored(List<UsageRecord> records) {
+    public List<String> insertBatchSkippingStored(List<UsageRecord> records) {
         try {
             insertBatch(records);
+            return List.of();
         } catch (StoreException e) {
-            if (!(e.getCause() instanceof SQLException sql) || !isUniqueViolation(sql)) throw e;
-            for (UsageRecord r : records) {
-                if (findByRequestId(r.requestId()).isEmpty()) insertBatch(List.of(r));
+            if (!(e.getCause() instanceof SQLException sql) || !isDataError(sql)) throw e;
+        }
+        var refused = new ArrayList<String>();
+        for (UsageRecord r : records) {
+            try {
+                insertBatch(List.of(r));
+            } catch (StoreException e) {
+                if (!(e.getCause() instanceof SQLException sql) || !isDataError(sql)) throw e;
+                if (!isUniqueViolation(sql)) refused.add(r.requestId());
             }
         }
+        return refused;
+    }
+
+    private static boolean isDataError(SQLException e) {
+        String state = sqlState(e);
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
 
     private static boolean isUniqueViolation(SQLException e) {
-        for (SQLException s = e; s != null; s = s.getNextException()) {
-            if ("23505".equals(s.getSQLState())) return true;
-            if (s.getCause() instanceof SQLException c && "23505".equals(c.getSQLState())) return true;
+        return "23505".equals(sqlState(e));
+    }
+
+    /** The state of the first chained exception that has one: batch failures nest the row's cause. */
+    private static String sqlState(SQLException e) {
+        for (Throwable t = e; t != null; t = t instanceof SQLException s && s.getNextException() != null ? s.getNextException() : t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null && !s.getSQLState().isEmpty()) {
+                String state = s.getSQLState();
+                if (!state.equals("HY000") && !state.startsWith("08")) return state;
+            }
         }
-        return false;
+        return null;
     }
 
     public Optional<UsageRecord> findByRequestId(String requestId) {

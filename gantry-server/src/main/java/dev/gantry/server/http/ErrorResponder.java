@@ -6,6 +6,7 @@ import dev.gantry.protocol.Dialect;
 import dev.gantry.protocol.ErrorBodies;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
@@ -30,7 +31,7 @@ public final class ErrorResponder {
         if (t instanceof ConnectException || t instanceof UnknownHostException) {
             return new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE, "The upstream model server is unreachable.");
         }
-        if (t instanceof HttpClosedException) {
+        if (t instanceof HttpClosedException || t instanceof IOException) { // resets, TLS failures...
             return new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE, "The upstream model server closed the connection.");
         }
         log.error("unexpected failure", t);

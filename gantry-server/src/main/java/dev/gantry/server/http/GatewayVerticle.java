@@ -92,6 +92,10 @@ public final class GatewayVerticle extends VerticleBase {
     private static void routeError(RoutingContext ctx, ErrorCode code, String message) {
         Dialect dialect = ctx.request().path().startsWith("/v1/messages") ? Dialect.ANTHROPIC : Dialect.OPENAI;
         Throwable failure = ctx.failure();
+        if (failure != null && !(failure instanceof GatewayException)) {
+            ErrorResponder.send(ctx.response(), dialect, failure); // logged there, answered as a bare 500
+            return;
+        }
         ErrorResponder.send(ctx.response(), dialect, failure instanceof GatewayException g ? g : new GatewayException(code, message));
     }
 }

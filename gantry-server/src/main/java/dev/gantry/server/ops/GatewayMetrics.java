@@ -64,11 +64,11 @@ public final class GatewayMetrics {
     public void deployments(ModelCatalog catalog, DeploymentPicker picker) {
         for (Model model : catalog.all()) {
             for (Deployment d : model.deployments()) {
-                picker.health(d); // known from the start, not only after its first request
+                var h = picker.health(d); // known from the start, not only after its first request
                 String id = d.id();
-                Gauge.builder("gantry_deployment_available", () -> picker.isAvailable(id) ? 1 : 0)
+                Gauge.builder("gantry_deployment_available", () -> picker.isAvailable(d) ? 1 : 0)
                         .description("1 while routing would send the deployment work").tags("deployment", id).register(registry);
-                Gauge.builder("gantry_deployment_in_flight", () -> picker.inFlight(id))
+                Gauge.builder("gantry_deployment_in_flight", h::inFlight)
                         .description("Requests the deployment is serving now").tags("deployment", id).register(registry);
             }
         }

@@ -1,6 +1,7 @@
 package dev.gantry.server.ops;
 
 import dev.gantry.catalog.Provider;
+import dev.gantry.catalog.ProviderType;
 import dev.gantry.config.GatewayConfig;
 import dev.gantry.routing.DeploymentPicker;
 import io.vertx.core.Vertx;
@@ -47,7 +48,10 @@ public final class HealthProber implements AutoCloseable {
     private void tick() {
         long now = System.nanoTime();
         List<Provider> probed = new ArrayList<>();
-        for (Provider p : config.get().providers()) if (p.healthCheck().isPresent()) probed.add(p);
+        for (Provider p : config.get().providers()) {
+            if (p.healthCheck().isPresent()) probed.add(p);
+            else picker.probed(p.name(), true); // a reload removed its check: nothing says it is down
+        }
         for (Provider p : probed) {
             Long due = nextProbe.get(p.name());
             if (due != null && now - due < 0) continue;
@@ -63,7 +67,10 @@ public final class HealthProber implements AutoCloseable {
         var options = new RequestOptions().setMethod(HttpMethod.GET).setSsl(ssl).setHost(base.getHost())
                 .setPort(base.getPort() > 0 ? base.getPort() : ssl ? 443 : 80).setURI(check.path())
                 .setConnectTimeout(check.timeout().toMillis()).setIdleTimeout(check.timeout().toMillis());
-        if (!provider.apiKey().isEmpty()) options.addHeader("authorization", "Bearer " + provider.apiKey().value());
+        if (!provider.apiKey().isEmpty()) {
+            if (provider.type() == ProviderType.ANTHROPIC) options.addHeader("x-api-key", provider.apiKey().value());
+            else options.addHeader("authorization", "Bearer " + provider.apiKey().value());
+        }
         client.request(options)
                 .compose(request -> request.send())
                 .compose(response -> response.body().map(body -> response.statusCode()))

@@ -27,7 +27,8 @@ final class BodyReader {
             if (length > maxBytes) return Future.failedFuture(tooLarge(maxBytes));
         }
         Promise<byte[]> body = Promise.promise();
-        Buffer collected = Buffer.buffer(declared != null ? (int) Math.min(Long.parseLong(declared.trim()), maxBytes) : 1024);
+        // grown as bytes arrive: a declared length is a claim, not a reason to allocate it up front
+        Buffer collected = Buffer.buffer(declared != null ? (int) Math.min(Long.parseLong(declared.trim()), 64 * 1024) : 1024);
         request.handler(chunk -> {
             if (collected.length() + chunk.length() > maxBytes) {
                 request.pause();

@@ -31,7 +31,7 @@ public final class CapacityQueue {
         final Runnable resume;
         final Runnable timedOut;
         final AtomicBoolean settled = new AtomicBoolean();
-        long timer;
+        volatile long timer;
 
         Waiter(Runnable resume, Runnable timedOut) {
             this.resume = resume;
@@ -84,13 +84,17 @@ public final class CapacityQueue {
     boolean await(String model, QueuePolicy policy, String key, Duration wait, Runnable resume, Runnable timedOut) {
         ModelLine line = lines.computeIfAbsent(model, m -> new ModelLine());
         var waiter = new Waiter(resume, timedOut);
-        if (!line.add(key, waiter, policy.maxWaiting())) return false;
+        // the timer exists before anyone can wake the waiter: a waker cancels this one, not another
         waiter.timer = vertx.setTimer(Math.max(1, wait.toMillis()), id -> {
             if (waiter.settled.compareAndSet(false, true)) {
                 line.remove(key, waiter);
                 waiter.timedOut.run();
             }
         });
+        if (!line.add(key, waiter, policy.maxWaiting())) {
+            vertx.cancelTimer(waiter.timer);
+            return false;
+        }
         return true;
     }
 

@@ -11,9 +11,13 @@ import java.util.Set;
 
 /** Same protocol on both sides: the upstream's status, headers and bytes go to the client as they are. */
 final class PassThroughRelay implements AnswerRelay {
-    /** Hop-by-hop headers (RFC 9110 §7.6.1) and framing the gateway sets itself. */
+    /**
+     * Hop-by-hop headers (RFC 9110 §7.6.1), framing the gateway sets itself, and what would tell
+     * every user about the company's provider accounts or the upstream's network.
+     */
     private static final Set<String> NOT_RELAYED = Set.of("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "set-cookie");
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "set-cookie",
+            "openai-organization", "openai-project", "anthropic-organization-id", "alt-svc", "via", "server");
 
     private final Dialect dialect;
     private final boolean hideUsageChunk;

@@ -87,6 +87,7 @@ final class ProxyExchange {
     private DeploymentHealth health;
     private Duration retryAfter = Duration.ofSeconds(1);
     private long lastChunkNanos;
+    private boolean paused;
     private long watchdog = -1;
     private AnswerRelay relay;
     private boolean done;
@@ -136,7 +137,12 @@ final class ProxyExchange {
             if (out != null && out.length() > 0) response.write(out);
             if (response.writeQueueFull()) {
                 upstream.pause();
-                response.drainHandler(v -> upstream.resume());
+                paused = true;
+                response.drainHandler(v -> {
+                    paused = false;
+                    lastChunkNanos = System.nanoTime(); // the wait was the client's, not the upstream's
+                    upstream.resume();
+                });
             }
         });
         upstream.exceptionHandler(this::upstreamBroke);
@@ -189,7 +195,7 @@ final class ProxyExchange {
         long period = Math.max(50, Math.min(firstToken, idle) / 4_000_000);
         watchdog = vertx.setPeriodic(period, id -> {
             long now = System.nanoTime();
-            boolean silent = now - lastChunkNanos > (firstByteNanos < 0 ? firstToken : idle);
+            boolean silent = !paused && now - lastChunkNanos > (firstByteNanos < 0 ? firstToken : idle);
             boolean overTime = total > 0 && now - startNanos > total;
             if (!silent && !overTime) return;
             upstreamBroke(new TimeoutException(silent ? "upstream silent too long" : "upstream answer over its total time"));
@@ -215,6 +221,8 @@ final class ProxyExchange {
             if (servedModel != null && servedModel != model) capacity.released(servedModel.name());
         }
     }
+
+    Timeouts deploymentTimeouts() { return deployment.timeouts(); }
 
     /** The deployment chosen for the current attempt, with its slot taken. */
     void attempt(Deployment deployment, DeploymentHealth health) {

@@ -83,7 +83,9 @@ final class UpstreamAttempts {
         this.policy = exchange.model.retry();
         this.deadlineNanos = System.nanoTime() + policy.deadline().toNanos();
         chain.add(exchange.model);
-        for (String name : exchange.model.fallbacks()) catalog.find(name).ifPresent(chain::add);
+        for (String name : exchange.model.fallbacks()) {
+            catalog.find(name).filter(m -> exchange.key.allowsModel(m.name())).ifPresent(chain::add);
+        }
         if (!exchange.model.acceptsImages() && hasImages(clientBody)) modelIndex = nextModelAccepting(1);
     }
 
@@ -131,8 +133,9 @@ final class UpstreamAttempts {
         UpstreamRequest target;
         try {
             target = prepare(model, deployment);
-        } catch (GatewayException e) {
+        } catch (RuntimeException failure) {
             exchange.attemptFailed(400, Duration.ZERO);
+            GatewayException e = ErrorResponder.classify(failure);
             if (e.code() == ErrorCode.UNSUPPORTED_PROTOCOL && modelIndex + 1 < chain.size()) {
                 modelIndex++;
                 tried.clear();
@@ -143,6 +146,7 @@ final class UpstreamAttempts {
             return;
         }
         if (target == null) {
+            exchange.attemptFailed(400, Duration.ZERO); // no upstream call: the slot goes back untouched
             answerLocally.run();
             return;
         }
@@ -197,7 +201,7 @@ final class UpstreamAttempts {
             String header = response.getHeader("retry-after");
             Duration retryAfter = RetryAfter.parse(header);
             lastRetryAfter = header != null ? retryAfter : Duration.ZERO;
-            response.body().onComplete(drained -> { // read it off so the connection can be reused
+            readBody(response).onComplete(drained -> { // read it off so the connection can be reused
                 exchange.attemptFailed(status, retryAfter);
                 lastFailure = null;
                 lastAnswer = response;
@@ -207,7 +211,7 @@ final class UpstreamAttempts {
             return;
         }
         if ((status == 400 || status == 413) && modelIndex + 1 < chain.size()) {
-            response.body().onComplete(read -> {
+            readBody(response).onComplete(read -> {
                 Buffer body = read.succeeded() ? read.result() : Buffer.buffer();
                 if (read.succeeded() && isContextOverflow(body)) {
                     exchange.attemptFailed(status, Duration.ZERO);
@@ -221,6 +225,12 @@ final class UpstreamAttempts {
             return;
         }
         exchange.relay(response, ProxyHandler.relayFor(exchange));
+    }
+
+    /** An error answer's body, or a failure if it does not arrive within the first-token timeout. */
+    private io.vertx.core.Future<Buffer> readBody(HttpClientResponse response) {
+        long timer = vertx.setTimer(exchange.deploymentTimeouts().firstToken().toMillis(), id -> response.request().reset());
+        return response.body().onComplete(done -> vertx.cancelTimer(timer));
     }
 
     private boolean canRetry() {
@@ -273,6 +283,8 @@ final class UpstreamAttempts {
                     next();
                 }, () -> exchange.fail(full));
         if (!queued) exchange.fail(full);
+        // a slot freed between the failed acquire and joining the line woke nobody: look once more
+        else if (picker.hasFreeSlot(primary)) capacity.released(primary.name());
     }
 
     private int nextModelAccepting(int from) {
@@ -288,9 +300,22 @@ final class UpstreamAttempts {
                 || text.contains("maximum context") || text.contains("prompt is too long") || text.contains("too many tokens");
     }
 
+    private static final byte[][] IMAGE_MARKERS = {
+            "\"image_url\"".getBytes(StandardCharsets.US_ASCII), "\"input_image\"".getBytes(StandardCharsets.US_ASCII),
+            "\"image\"".getBytes(StandardCharsets.US_ASCII)};
+
     /** Image parts in any of the three protocols. Only looked for when the model is text-only. */
     private static boolean hasImages(byte[] body) {
-        String text = new String(body, StandardCharsets.UTF_8);
-        return text.contains("\"image_url\"") || text.contains("\"input_image\"") || text.matches("(?s).*\"type\"\\s*:\\s*\"image\".*");
+        for (byte[] marker : IMAGE_MARKERS) if (indexOf(body, marker) >= 0) return true;
+        return false;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
     }
 }

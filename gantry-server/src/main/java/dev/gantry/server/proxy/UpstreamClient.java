@@ -21,12 +21,18 @@ import java.util.function.Consumer;
  * <p>Connections are kept alive for {@link #KEEP_ALIVE_SECONDS}, under the 5 s that uvicorn (vLLM,
  * SGLang) keeps idle connections, so the gateway rarely reuses a connection the upstream is about
  * to close. When it happens anyway the request fails before any response byte with
- * {@link HttpClosedException}; nothing was answered, so it is sent once more on a fresh connection.
+ * {@link HttpClosedException} at once; nothing was answered, so it is sent once more on a fresh
+ * connection.
  * Pipelining stays off: cancelling one request would reset the connection under the others.
  */
 public final class UpstreamClient {
     static final int KEEP_ALIVE_SECONDS = 4;
     private static final int MAX_CONNECTIONS_PER_HOST = 2048;
+    /**
+     * A stale pooled connection fails at once; a close after longer means the upstream went down
+     * mid-work, and resending would pay for the tokens twice (the retry policy decides that).
+     */
+    private static final long STALE_CONNECTION_NANOS = 200_000_000;
 
     private final HttpClientAgent client;
 
@@ -43,7 +49,9 @@ public final class UpstreamClient {
      * cancel it when its client goes away.
      */
     public Future<HttpClientResponse> send(UpstreamRequest target, Buffer body, Consumer<HttpClientRequest> onRequest) {
+        long sent = System.nanoTime();
         return attempt(target, body, onRequest).recover(failure -> failure instanceof HttpClosedException
+                && System.nanoTime() - sent < STALE_CONNECTION_NANOS
                 ? attempt(target, body, onRequest)
                 : Future.failedFuture(failure));
     }

@@ -70,7 +70,8 @@ final class UsageChunkFilter {
     }
 
     private static boolean isUsageOnly(byte[] b, int from, int to) {
-        if (!contains(b, from, to, USAGE_KEY)) return false; // the common case: no JSON parsing at all
+        // the common case, no JSON parsing: no "usage", or "usage":null as some servers put in every chunk
+        if (!hasUsageObject(b, from, to)) return false;
         String event = new String(b, from, to - from, StandardCharsets.UTF_8).strip();
         if (!event.startsWith("data:")) return false;
         try {
@@ -82,11 +83,14 @@ final class UsageChunkFilter {
         }
     }
 
-    private static boolean contains(byte[] b, int from, int to, byte[] needle) {
+    /** A {@code "usage"} key whose value is an object. */
+    private static boolean hasUsageObject(byte[] b, int from, int to) {
         outer:
-        for (int i = from; i <= to - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (b[i + j] != needle[j]) continue outer;
-            return true;
+        for (int i = from; i <= to - USAGE_KEY.length; i++) {
+            for (int j = 0; j < USAGE_KEY.length; j++) if (b[i + j] != USAGE_KEY[j]) continue outer;
+            int k = i + USAGE_KEY.length;
+            while (k < to && (b[k] == ' ' || b[k] == ':')) k++;
+            if (k < to && b[k] == '{') return true;
         }
         return false;
     }

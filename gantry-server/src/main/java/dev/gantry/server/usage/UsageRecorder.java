@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * On start-up {@link #replay} stores what the spool holds past its checkpoint, exactly once.
  * Events offered while the first queue is full are dropped (counted in {@code gantry_usage_dropped})
- * and their answers finish at once: the queue holds 100,000 by default.
+ * and their answers finish at once: the queue holds 100,000 by default. If the database is down so
+ * long that the second queue fills, records stay in the spool until the next start instead of
+ * making answers wait.
  */
 public final class UsageRecorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
@@ -46,7 +48,8 @@ public final class UsageRecorder implements AutoCloseable {
 
     private record Pending(UsageEvent event, Context context, Runnable whenDurable) {}
 
-    private record Spooled(UsageRecord record, UsageEvent event, UsageSpool.Position position) {}
+    /** A record on its way to the database: what the store thread needs, nothing more. */
+    private record Spooled(UsageRecord record, String modelTag, UsageSpool.Position position) {}
 
     private final UsageRepository repository;
     private final UsageMeter meter;
@@ -60,6 +63,8 @@ public final class UsageRecorder implements AutoCloseable {
     private final Thread spoolThread;
     private final Thread storeThread;
     private volatile boolean closing;
+    /** Set once records could not be queued for the store: from then on only a replay may checkpoint. */
+    private volatile boolean overflowed;
     private boolean checkpointHeld;
 
     public UsageRecorder(UsageRepository repository, UsageMeter meter, SelfHostedCost selfHosted, GatewayMetrics metrics,
@@ -79,8 +84,11 @@ public final class UsageRecorder implements AutoCloseable {
 
     /** Stores what the spool holds from before a crash. Blocking; call before {@link #start}. */
     public long replay() {
-        long replayed = spool.replay(settings.batchSize(),
-                records -> repository.insertBatchSkippingStored(records.stream().filter(r -> r.keyId() != null).toList()));
+        long replayed = spool.replay(settings.batchSize(), records -> {
+            for (String id : repository.insertBatchSkippingStored(records.stream().filter(r -> r.keyId() != null).toList())) {
+                log.error("usage record of request {} refused by the database and dropped", id);
+            }
+        });
         if (replayed > 0) log.info("usage spool: stored {} record(s) left from before the last stop", replayed);
         return replayed;
     }
@@ -128,7 +136,7 @@ public final class UsageRecorder implements AutoCloseable {
                     for (Pending p : batch) {
                         if (p.whenDurable() != null) p.context().runOnContext(v -> p.whenDurable().run());
                     }
-                    for (Spooled s : records) spooled.put(s);
+                    forward(records);
                     batch.clear();
                 } else if (unsynced) {
                     spool.force();
@@ -138,15 +146,38 @@ public final class UsageRecorder implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                log.error("usage batch of {} could not be spooled", batch.size(), e);
-                for (Pending p : batch) { // never leave an answer hanging on its usage
-                    if (p.whenDurable() != null) p.context().runOnContext(v -> p.whenDurable().run());
+            } catch (Throwable e) { // the disk is full or failing: store what can be, keep the thread alive
+                log.error("usage batch of {} could not be spooled; storing it without the spool's protection", batch.size(), e);
+                var unspooled = new ArrayList<Spooled>(batch.size());
+                for (Pending p : batch) {
+                    try {
+                        var model = p.event().model();
+                        unspooled.add(new Spooled(toRecord(p.event()), model == null ? "none" : model.name(), null));
+                    } catch (RuntimeException measureFailed) {
+                        log.error("usage of request {} lost", p.event().requestId(), measureFailed);
+                    }
+                    if (p.whenDurable() != null) p.context().runOnContext(v -> p.whenDurable().run()); // never hang an answer
                 }
+                forward(unspooled);
                 batch.clear();
             }
         }
         spool.force();
+    }
+
+    /**
+     * Passes records to the store thread. If its queue is full (the database has been down a long
+     * while), the records stay safe in the spool only: the checkpoint stops before them, and the
+     * next start stores them. Answers never wait for the database.
+     */
+    private void forward(List<Spooled> records) {
+        for (Spooled s : records) {
+            if (!spooled.offer(s)) {
+                if (!overflowed) log.error("usage store far behind: records now wait in the spool until the next start");
+                overflowed = true;
+                metrics.usageDropped();
+            }
+        }
     }
 
     private List<Spooled> spool(List<Pending> batch) {
@@ -159,16 +190,24 @@ public final class UsageRecorder implements AutoCloseable {
         }
         List<UsageSpool.Position> positions = spool.append(lines);
         var out = new ArrayList<Spooled>(batch.size());
-        for (int i = 0; i < batch.size(); i++) out.add(new Spooled(records.get(i), batch.get(i).event(), positions.get(i)));
+        for (int i = 0; i < batch.size(); i++) {
+            var model = batch.get(i).event().model();
+            out.add(new Spooled(records.get(i), model == null ? "none" : model.name(), positions.get(i)));
+        }
         return out;
     }
 
     private UsageRecord toRecord(UsageEvent e) {
         TokenUsage usage = meter.measure(e.endpoint(), e.upstreamDialect(), e.sse(), e.outcome(), e.requestBody(), e.response());
-        return new UsageRecord(e.requestId(), e.timestamp(), e.keyId(), e.endpoint().path(), e.askedModel(),
+        return new UsageRecord(e.requestId(), e.timestamp(), e.keyId(), e.endpoint().path(), fit(e.askedModel(), 200),
                 e.model() == null ? null : e.model().name(), e.deployment() == null ? null : e.deployment().id(), usage,
                 cost(e, usage), e.httpStatus(), e.outcome(), TimeUnit.NANOSECONDS.toMillis(e.latencyNanos()),
                 e.ttftNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(e.ttftNanos()), e.stream());
+    }
+
+    /** Client-chosen text cut to its column's size, so that no request can make its row unstorable. */
+    private static String fit(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
     /**
@@ -197,10 +236,10 @@ public final class UsageRecorder implements AutoCloseable {
                 // requests that failed authentication are counted and logged, not kept in the ledger
                 for (Spooled s : batch) if (s.record().keyId() != null) records.add(s.record());
                 if (!store(records)) checkpointHeld = true; // leave them for the replay at the next start
-                if (!checkpointHeld) spool.checkpoint(batch.getLast().position());
+                UsageSpool.Position last = batch.getLast().position();
+                if (!checkpointHeld && !overflowed && last != null) spool.checkpoint(last);
                 for (Spooled s : batch) {
-                    var e = s.event();
-                    metrics.record(s.record(), e.model() == null ? "none" : e.model().name(), s.record().deployment());
+                    metrics.record(s.record(), s.modelTag(), s.record().deployment());
                     accessLog.write(s.record());
                 }
                 batch.clear();
@@ -220,7 +259,9 @@ public final class UsageRecorder implements AutoCloseable {
         Duration backoff = Duration.ofMillis(100);
         while (true) {
             try {
-                repository.insertBatch(records);
+                for (String id : repository.insertBatchSkippingStored(records)) {
+                    log.error("usage record of request {} refused by the database and dropped", id);
+                }
                 return true;
             } catch (RuntimeException e) {
                 if (closing) {

@@ -2,9 +2,11 @@ package dev.gantry.store.spool;
 
 import dev.gantry.usage.UsageRecord;
 import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -82,9 +84,10 @@ public final class UsageSpool implements AutoCloseable {
         for (long n : segments()) {
             if (n < from.segment()) continue;
             Path file = segmentFile(n);
-            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                long skip = n == from.segment() ? from.offset() : 0;
-                if (skip > 0 && in.skip(skip) != skip) continue;
+            long skip = n == from.segment() ? from.offset() : 0;
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                 BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel.position(skip)),
+                         StandardCharsets.UTF_8))) {
                 var batch = new ArrayList<UsageRecord>(batchSize);
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     UsageRecord r = SpoolCodec.decode(line);
