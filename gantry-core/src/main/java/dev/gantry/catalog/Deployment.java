@@ -16,11 +16,6 @@ import java.util.Optional;
 public record Deployment(Provider provider, String upstreamModel, int weight, int priority, int maxConcurrent,
                          Timeouts timeouts, Optional<Price> price, long costPerHourMicros) {
 
-    /** A deployment with the defaults: weight 1, priority 0, no concurrency cap, the provider's timeouts. */
-    public static Deployment of(Provider provider, String upstreamModel) {
-        return new Deployment(provider, upstreamModel, 1, 0, 0, provider.timeouts(), Optional.empty(), 0);
-    }
-
     /** A short name for logs, metrics and usage rows: {@code provider/upstream-model}. */
     public String id() { return provider.name() + "/" + upstreamModel; }
 }

@@ -26,12 +26,6 @@ public record Model(String name, List<String> aliases, List<Deployment> deployme
         if (deployments.isEmpty()) throw new IllegalArgumentException("model " + name + " has no deployment");
     }
 
-    /** A model with one deployment and the defaults: for tests and simple set-ups. */
-    public static Model simple(String name, Deployment deployment, Price price) {
-        return new Model(name, List.of(), List.of(deployment), price, Strategy.PRIORITY, List.of(), RetryPolicy.DEFAULT,
-                QueuePolicy.DEFAULT, true);
-    }
-
     /** The price of tokens served by {@code deployment}: its own if it has one, else the model's. */
     public Price priceAt(Deployment deployment) {
         return deployment.price().orElse(price);

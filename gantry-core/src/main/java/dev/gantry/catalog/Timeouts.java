@@ -14,6 +14,4 @@ import java.time.Duration;
 public record Timeouts(Duration connect, Duration firstToken, Duration idle, Duration total) {
     public static final Timeouts DEFAULT =
             new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(300), Duration.ofSeconds(120), Duration.ZERO);
-
-    public boolean hasTotal() { return !total.isZero(); }
 }

@@ -28,7 +28,6 @@ public enum ErrorCode {
     UPSTREAM_INVALID_RESPONSE(502, "api_error", "upstream_invalid_response", "api_error", true),
     UPSTREAM_TIMEOUT(504, "api_error", "upstream_timeout", "timeout_error", true),
     NO_HEALTHY_DEPLOYMENT(503, "api_error", "no_healthy_deployment", "overloaded_error", true),
-    SHUTTING_DOWN(503, "api_error", "shutting_down", "overloaded_error", true),
     INTERNAL(500, "api_error", "internal_error", "api_error", false);
 
     private final int httpStatus;

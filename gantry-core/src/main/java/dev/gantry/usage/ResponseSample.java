@@ -8,6 +8,4 @@ package dev.gantry.usage;
  * @param tailIsWhole the tail holds the entire body
  * @param totalBytes  the body's full length
  */
-public record ResponseSample(byte[] head, byte[] tail, boolean tailIsWhole, long totalBytes) {
-    public static final ResponseSample EMPTY = new ResponseSample(new byte[0], new byte[0], true, 0);
-}
+public record ResponseSample(byte[] head, byte[] tail, boolean tailIsWhole, long totalBytes) {}

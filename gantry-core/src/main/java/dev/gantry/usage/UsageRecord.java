@@ -11,7 +11,7 @@ import java.time.Instant;
  * @param servedModel the catalog model that answered (null if the name was unknown)
  * @param deployment  {@code provider/upstream-model} that served it (null if none was reached)
  * @param costNanos   cost in nano-dollars at the model's price
- * @param ttftMillis  time to the first response byte for streams, -1 otherwise
+ * @param ttftMillis  time to the first byte of the answer, -1 if none came
  */
 public record UsageRecord(String requestId, Instant timestamp, String keyId, String endpoint, String model,
                           String servedModel, String deployment, TokenUsage usage, long costNanos, int httpStatus, Outcome outcome,

@@ -98,6 +98,8 @@ public final class Gateway implements AutoCloseable {
                             ? Transport.nativeTransport() : Transport.NIO)
                     .build();
             var shuttingDown = new AtomicBoolean();
+            config.redisUrl().ifPresent(url -> log.warn("redis.url is set but not used yet: rate-limit and budget counters "
+                    + "shared over Redis come with governance; each replica counts alone"));
             var reloader = new ConfigReloader(configFile, config);
             var picker = new DeploymentPicker(System::nanoTime, config.routing().breakerFailures(), config.routing().breakerCooldown());
             metrics.deployments(config.catalog(), picker);

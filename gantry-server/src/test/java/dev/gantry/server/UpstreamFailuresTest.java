@@ -50,7 +50,7 @@ class UpstreamFailuresTest {
 
     @Test
     void upstreamTooSlowToAnswerIs504() {
-        gw.sim.behaviour(gw.sim.behaviour().withLatencyMs(4_000)); // the provider's read timeout is 1.5 s
+        gw.sim.behaviour(gw.sim.behaviour().withLatencyMs(4_000)); // the provider's first-token timeout is 1.5 s
         long start = System.nanoTime();
         var response = gw.post("/v1/chat/completions", CHAT, gw.memberKey);
 
@@ -117,7 +117,7 @@ class UpstreamFailuresTest {
 
     @Test
     void streamThatGoesSilentIsEndedWithATimeoutEvent() {
-        gw.sim.behaviour(gw.sim.behaviour().withChunks(3).withChunkDelayMs(3_000)); // read timeout is 1.5 s
+        gw.sim.behaviour(gw.sim.behaviour().withChunks(3).withChunkDelayMs(3_000)); // the idle timeout is 1.5 s
         var response = gw.postStreaming("/v1/chat/completions", STREAM, gw.memberKey);
 
         List<String> data = response.body().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();

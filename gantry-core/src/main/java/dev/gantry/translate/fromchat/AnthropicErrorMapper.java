@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromchat;
 
+import dev.gantry.translate.TranslationJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -21,19 +22,19 @@ final class AnthropicErrorMapper {
     }
 
     static byte[] toOpenAi(int status, byte[] upstreamBody) {
-        JsonNode root = Json.parseOrNull(new String(upstreamBody, StandardCharsets.UTF_8));
+        JsonNode root = TranslationJson.parseOrNull(new String(upstreamBody, StandardCharsets.UTF_8));
         JsonNode error = root == null ? null : root.get("error");
         if (error != null && error.isObject()) {
-            return Json.bytes(wrap(openAiError(Json.text(error.get("type")), Json.text(error.get("message")), status)));
+            return TranslationJson.bytes(wrap(openAiError(TranslationJson.text(error.get("type")), TranslationJson.text(error.get("message")), status)));
         }
         String text = new String(upstreamBody, StandardCharsets.UTF_8).strip();
         if (text.length() > MAX_RAW_MESSAGE) text = text.substring(0, MAX_RAW_MESSAGE) + "...";
         String message = "The upstream server answered HTTP " + status + (text.isEmpty() ? "." : ": " + text);
-        return Json.bytes(wrap(openAiError(null, message, status)));
+        return TranslationJson.bytes(wrap(openAiError(null, message, status)));
     }
 
     static ObjectNode wrap(ObjectNode error) {
-        ObjectNode root = Json.object();
+        ObjectNode root = TranslationJson.object();
         root.set("error", error);
         return root;
     }
@@ -56,7 +57,7 @@ final class AnthropicErrorMapper {
             case "overloaded_error" -> new String[] {"server_error", "overloaded"};
             default -> new String[] {"server_error", null}; // api_error and whatever comes next
         };
-        ObjectNode error = Json.object();
+        ObjectNode error = TranslationJson.object();
         error.put("message", msg);
         error.put("type", mapped[0]);
         error.putNull("param");

@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromchat;
 
+import dev.gantry.translate.TranslationJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,35 +15,35 @@ final class AnthropicMessageMapper {
     private AnthropicMessageMapper() {}
 
     static byte[] toChatCompletion(byte[] upstreamBody, String clientModel, long created) {
-        JsonNode message = Json.upstream(upstreamBody, "an Anthropic message");
+        JsonNode message = TranslationJson.upstream(upstreamBody, "an Anthropic message");
         JsonNode content = message.get("content");
         if (content == null || !content.isArray()) {
             throw new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, "The upstream answer is not an Anthropic message.");
         }
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
-        ArrayNode toolCalls = Json.array();
+        ArrayNode toolCalls = TranslationJson.array();
         for (JsonNode block : content) {
-            switch (String.valueOf(Json.text(block.get("type")))) {
+            switch (String.valueOf(TranslationJson.text(block.get("type")))) {
                 case "text" -> {
-                    String t = Json.text(block.get("text"));
+                    String t = TranslationJson.text(block.get("text"));
                     if (t != null) text.append(t);
                 }
                 case "thinking" -> {
-                    String thinking = Json.text(block.get("thinking"));
+                    String thinking = TranslationJson.text(block.get("thinking"));
                     if (thinking != null && !thinking.isEmpty()) {
                         if (!reasoning.isEmpty()) reasoning.append("\n\n");
                         reasoning.append(thinking);
                     }
                 }
                 case "tool_use" -> {
-                    String name = Json.text(block.get("name"));
-                    String arguments = Json.write(block.has("input") ? block.get("input") : Json.object());
+                    String name = TranslationJson.text(block.get("name"));
+                    String arguments = TranslationJson.write(block.has("input") ? block.get("input") : TranslationJson.object());
                     if (ChatRequestMapper.JSON_TOOL.equals(name)) {
                         text.append(arguments);
                     } else {
                         ObjectNode call = toolCalls.addObject();
-                        call.put("id", Json.text(block.get("id")));
+                        call.put("id", TranslationJson.text(block.get("id")));
                         call.put("type", "function");
                         call.putObject("function").put("name", name).put("arguments", arguments);
                     }
@@ -51,8 +52,8 @@ final class AnthropicMessageMapper {
             }
         }
 
-        ObjectNode out = Json.object();
-        out.put("id", chatId(Json.text(message.get("id"))));
+        ObjectNode out = TranslationJson.object();
+        out.put("id", chatId(TranslationJson.text(message.get("id"))));
         out.put("object", "chat.completion");
         out.put("created", created);
         out.put("model", clientModel);
@@ -66,11 +67,11 @@ final class AnthropicMessageMapper {
         if (!toolCalls.isEmpty()) msg.set("tool_calls", toolCalls);
         msg.putNull("refusal");
         choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason(Json.text(message.get("stop_reason")), !toolCalls.isEmpty()));
+        choice.put("finish_reason", finishReason(TranslationJson.text(message.get("stop_reason")), !toolCalls.isEmpty()));
         JsonNode usage = message.path("usage");
         out.set("usage", usage(usage.path("input_tokens").asLong(), usage.path("cache_read_input_tokens").asLong(),
                 usage.path("cache_creation_input_tokens").asLong(), usage.path("output_tokens").asLong()));
-        return Json.bytes(out);
+        return TranslationJson.bytes(out);
     }
 
     /** {@code msg_01Abc} → {@code chatcmpl-01Abc}: the same answer is findable on both sides. */
@@ -98,7 +99,7 @@ final class AnthropicMessageMapper {
      */
     static ObjectNode usage(long input, long cacheRead, long cacheCreation, long output) {
         long prompt = input + cacheRead + cacheCreation;
-        ObjectNode usage = Json.object();
+        ObjectNode usage = TranslationJson.object();
         usage.put("prompt_tokens", prompt);
         usage.put("completion_tokens", output);
         usage.put("total_tokens", prompt + output);

@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromchat;
 
+import dev.gantry.translate.TranslationJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gantry.error.ErrorCode;
@@ -74,12 +75,12 @@ final class AnthropicToChatStream implements StreamTranslator {
     public byte[] fail(ErrorCode code, String message) {
         if (ended) return NOTHING;
         ended = true;
-        ObjectNode error = Json.object();
+        ObjectNode error = TranslationJson.object();
         error.put("message", message);
         error.put("type", code.openAiType());
         error.putNull("param");
         error.put("code", code.openAiCode());
-        return SseEvent.data(Json.write(AnthropicErrorMapper.wrap(error))).toBytes();
+        return SseEvent.data(TranslationJson.write(AnthropicErrorMapper.wrap(error))).toBytes();
     }
 
     private byte[] translate(List<SseEvent> events) {
@@ -87,9 +88,9 @@ final class AnthropicToChatStream implements StreamTranslator {
         var out = new ByteArrayOutputStream();
         for (SseEvent event : events) {
             if (ended) break;
-            JsonNode data = Json.parseOrNull(event.data());
+            JsonNode data = TranslationJson.parseOrNull(event.data());
             if (data == null || !data.isObject()) continue; // not JSON: nothing a client could use
-            String type = Json.text(data.get("type"));
+            String type = TranslationJson.text(data.get("type"));
             if (type == null) type = event.event();
             if (type == null) continue;
             handle(type, data, out);
@@ -101,7 +102,7 @@ final class AnthropicToChatStream implements StreamTranslator {
         switch (type) {
             case "message_start" -> {
                 JsonNode message = data.path("message");
-                if (id == null) id = AnthropicMessageMapper.chatId(Json.text(message.get("id")));
+                if (id == null) id = AnthropicMessageMapper.chatId(TranslationJson.text(message.get("id")));
                 readUsage(message.path("usage"));
                 ensureStarted(out);
             }
@@ -111,7 +112,7 @@ final class AnthropicToChatStream implements StreamTranslator {
                 readUsage(data.path("usage"));
                 if (!finished) {
                     ensureStarted(out);
-                    finish(out, Json.text(data.path("delta").get("stop_reason")));
+                    finish(out, TranslationJson.text(data.path("delta").get("stop_reason")));
                 }
             }
             case "message_stop" -> {
@@ -121,8 +122,8 @@ final class AnthropicToChatStream implements StreamTranslator {
             }
             case "error" -> {
                 JsonNode error = data.path("error");
-                ObjectNode openAi = AnthropicErrorMapper.openAiError(Json.text(error.get("type")), Json.text(error.get("message")), 500);
-                out.writeBytes(SseEvent.data(Json.write(AnthropicErrorMapper.wrap(openAi))).toBytes());
+                ObjectNode openAi = AnthropicErrorMapper.openAiError(TranslationJson.text(error.get("type")), TranslationJson.text(error.get("message")), 500);
+                out.writeBytes(SseEvent.data(TranslationJson.write(AnthropicErrorMapper.wrap(openAi))).toBytes());
                 ended = true;
             }
             default -> { } // ping, content_block_stop, and events added after this was written
@@ -131,37 +132,37 @@ final class AnthropicToChatStream implements StreamTranslator {
 
     private void blockStart(int index, JsonNode block, ByteArrayOutputStream out) {
         ensureStarted(out);
-        switch (String.valueOf(Json.text(block.get("type")))) {
+        switch (String.valueOf(TranslationJson.text(block.get("type")))) {
             case "tool_use" -> {
-                String name = Json.text(block.get("name"));
+                String name = TranslationJson.text(block.get("name"));
                 if (ChatRequestMapper.JSON_TOOL.equals(name)) {
                     jsonBlocks.add(index);
                     return;
                 }
                 int toolIndex = toolCalls.size();
                 toolCalls.put(index, toolIndex);
-                ObjectNode call = Json.object();
+                ObjectNode call = TranslationJson.object();
                 call.put("index", toolIndex);
-                call.put("id", Json.text(block.get("id")));
+                call.put("id", TranslationJson.text(block.get("id")));
                 call.put("type", "function");
                 call.putObject("function").put("name", name).put("arguments", "");
-                ObjectNode delta = Json.object();
+                ObjectNode delta = TranslationJson.object();
                 delta.putArray("tool_calls").add(call);
                 chunk(out, delta, null);
             }
-            case "text" -> text(out, "content", Json.text(block.get("text")));
-            case "thinking" -> text(out, "reasoning_content", Json.text(block.get("thinking")));
+            case "text" -> text(out, "content", TranslationJson.text(block.get("text")));
+            case "thinking" -> text(out, "reasoning_content", TranslationJson.text(block.get("thinking")));
             default -> { }
         }
     }
 
     private void blockDelta(int index, JsonNode delta, ByteArrayOutputStream out) {
         ensureStarted(out);
-        switch (String.valueOf(Json.text(delta.get("type")))) {
-            case "text_delta" -> text(out, "content", Json.text(delta.get("text")));
-            case "thinking_delta" -> text(out, "reasoning_content", Json.text(delta.get("thinking")));
+        switch (String.valueOf(TranslationJson.text(delta.get("type")))) {
+            case "text_delta" -> text(out, "content", TranslationJson.text(delta.get("text")));
+            case "thinking_delta" -> text(out, "reasoning_content", TranslationJson.text(delta.get("thinking")));
             case "input_json_delta" -> {
-                String fragment = Json.text(delta.get("partial_json"));
+                String fragment = TranslationJson.text(delta.get("partial_json"));
                 if (fragment == null || fragment.isEmpty()) return;
                 if (jsonBlocks.contains(index)) {
                     text(out, "content", fragment);
@@ -169,10 +170,10 @@ final class AnthropicToChatStream implements StreamTranslator {
                 }
                 Integer toolIndex = toolCalls.get(index);
                 if (toolIndex == null) return; // a fragment of a block that never started
-                ObjectNode call = Json.object();
+                ObjectNode call = TranslationJson.object();
                 call.put("index", toolIndex);
                 call.putObject("function").put("arguments", fragment);
-                ObjectNode d = Json.object();
+                ObjectNode d = TranslationJson.object();
                 d.putArray("tool_calls").add(call);
                 chunk(out, d, null);
             }
@@ -182,19 +183,19 @@ final class AnthropicToChatStream implements StreamTranslator {
 
     private void text(ByteArrayOutputStream out, String field, String text) {
         if (text == null || text.isEmpty()) return;
-        chunk(out, Json.object().put(field, text), null);
+        chunk(out, TranslationJson.object().put(field, text), null);
     }
 
     private void ensureStarted(ByteArrayOutputStream out) {
         if (started) return;
         started = true;
         if (id == null) id = AnthropicMessageMapper.chatId(null);
-        chunk(out, Json.object().put("role", "assistant").put("content", ""), null);
+        chunk(out, TranslationJson.object().put("role", "assistant").put("content", ""), null);
     }
 
     private void finish(ByteArrayOutputStream out, String stopReason) {
         finished = true;
-        chunk(out, Json.object(), AnthropicMessageMapper.finishReason(stopReason, !toolCalls.isEmpty()));
+        chunk(out, TranslationJson.object(), AnthropicMessageMapper.finishReason(stopReason, !toolCalls.isEmpty()));
     }
 
     private void close(ByteArrayOutputStream out) {
@@ -202,7 +203,7 @@ final class AnthropicToChatStream implements StreamTranslator {
             ObjectNode chunk = base();
             chunk.putArray("choices");
             chunk.set("usage", AnthropicMessageMapper.usage(inputTokens, cacheReadTokens, cacheCreationTokens, outputTokens));
-            out.writeBytes(SseEvent.data(Json.write(chunk)).toBytes());
+            out.writeBytes(SseEvent.data(TranslationJson.write(chunk)).toBytes());
         }
         out.writeBytes(DONE);
         ended = true;
@@ -218,7 +219,7 @@ final class AnthropicToChatStream implements StreamTranslator {
     }
 
     private ObjectNode base() {
-        ObjectNode chunk = Json.object();
+        ObjectNode chunk = TranslationJson.object();
         chunk.put("id", id);
         chunk.put("object", "chat.completion.chunk");
         chunk.put("created", created);
@@ -235,6 +236,6 @@ final class AnthropicToChatStream implements StreamTranslator {
         if (finishReason == null) choice.putNull("finish_reason");
         else choice.put("finish_reason", finishReason);
         if (includeUsage) chunk.putNull("usage"); // as OpenAI does once usage was asked for
-        out.writeBytes(SseEvent.data(Json.write(chunk)).toBytes());
+        out.writeBytes(SseEvent.data(TranslationJson.write(chunk)).toBytes());
     }
 }

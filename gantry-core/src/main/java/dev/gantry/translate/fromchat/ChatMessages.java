@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromchat;
 
+import dev.gantry.translate.TranslationJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,7 +37,7 @@ final class ChatMessages {
         for (int i = 0; i < messages.size(); i++) {
             JsonNode message = messages.get(i);
             if (!message.isObject()) throw invalid("'messages[" + i + "]' must be an object.");
-            String role = Json.text(message.get("role"));
+            String role = TranslationJson.text(message.get("role"));
             switch (role == null ? "" : role) {
                 case "system", "developer" -> {
                     String text = plainText(message.get("content"), i, "\n");
@@ -50,7 +51,7 @@ final class ChatMessages {
                         + "'. Supported values are: 'system', 'developer', 'user', 'assistant' and 'tool'.");
             }
         }
-        ArrayNode out = Json.array();
+        ArrayNode out = TranslationJson.array();
         for (Turn turn : turns) {
             ObjectNode message = out.addObject();
             message.put("role", turn.role());
@@ -66,7 +67,7 @@ final class ChatMessages {
     }
 
     private static boolean isToolResult(ObjectNode block) {
-        return "tool_result".equals(Json.text(block.get("type")));
+        return "tool_result".equals(TranslationJson.text(block.get("type")));
     }
 
     private static void append(List<Turn> turns, String role, List<ObjectNode> blocks) {
@@ -87,9 +88,9 @@ final class ChatMessages {
         }
         if (!content.isArray()) throw invalid("'messages[" + i + "].content' must be a string or an array of content parts.");
         for (JsonNode part : content) {
-            String type = Json.text(part.get("type"));
+            String type = TranslationJson.text(part.get("type"));
             switch (type == null ? "" : type) {
-                case "text" -> addText(blocks, Json.text(part.get("text")), part.get("cache_control"));
+                case "text" -> addText(blocks, TranslationJson.text(part.get("text")), part.get("cache_control"));
                 case "image_url" -> blocks.add(ContentParts.image(part, i));
                 case "file" -> blocks.add(ContentParts.document(part, i));
                 case "input_audio" -> throw invalid("'messages[" + i + "]': audio input is not supported by this model.");
@@ -107,9 +108,9 @@ final class ChatMessages {
             addText(blocks, content.textValue(), null);
         } else if (content != null && content.isArray()) {
             for (JsonNode part : content) {
-                String type = Json.text(part.get("type"));
-                if ("text".equals(type)) addText(blocks, Json.text(part.get("text")), part.get("cache_control"));
-                else if ("refusal".equals(type)) addText(blocks, Json.text(part.get("refusal")), null);
+                String type = TranslationJson.text(part.get("type"));
+                if ("text".equals(type)) addText(blocks, TranslationJson.text(part.get("text")), part.get("cache_control"));
+                else if ("refusal".equals(type)) addText(blocks, TranslationJson.text(part.get("refusal")), null);
                 else throw invalid("Invalid content part type '" + type + "' in 'messages[" + i
                         + "].content'. Supported types for assistant messages are: 'text' and 'refusal'.");
             }
@@ -118,13 +119,13 @@ final class ChatMessages {
         if (toolCalls != null && toolCalls.isArray()) {
             for (int c = 0; c < toolCalls.size(); c++) {
                 JsonNode call = toolCalls.get(c);
-                String id = Json.text(call.get("id"));
+                String id = TranslationJson.text(call.get("id"));
                 JsonNode function = call.path("function");
-                String name = Json.text(function.get("name"));
+                String name = TranslationJson.text(function.get("name"));
                 if (id == null || name == null) {
                     throw invalid("'messages[" + i + "].tool_calls[" + c + "]' needs an 'id' and a 'function.name'.");
                 }
-                ObjectNode use = Json.object();
+                ObjectNode use = TranslationJson.object();
                 use.put("type", "tool_use");
                 use.put("id", toolId(id));
                 use.put("name", name);
@@ -136,18 +137,18 @@ final class ChatMessages {
     }
 
     private static ObjectNode toolResult(JsonNode message, int i) {
-        String callId = Json.text(message.get("tool_call_id"));
+        String callId = TranslationJson.text(message.get("tool_call_id"));
         if (callId == null) throw invalid("'messages[" + i + "].tool_call_id' is required for messages with role 'tool'.");
-        ObjectNode result = Json.object();
+        ObjectNode result = TranslationJson.object();
         result.put("type", "tool_result");
         result.put("tool_use_id", toolId(callId));
         JsonNode content = message.get("content");
         if (content != null && content.isTextual()) {
             if (!content.textValue().isEmpty()) result.put("content", content.textValue());
         } else if (content != null && content.isArray()) {
-            ArrayNode parts = Json.array();
+            ArrayNode parts = TranslationJson.array();
             for (JsonNode part : content) {
-                String text = Json.text(part.get("text"));
+                String text = TranslationJson.text(part.get("text"));
                 if (text != null && !text.isEmpty()) parts.addObject().put("type", "text").put("text", text);
             }
             if (!parts.isEmpty()) result.set("content", parts);
@@ -162,7 +163,7 @@ final class ChatMessages {
         if (!content.isArray()) throw invalid("'messages[" + i + "].content' must be a string or an array of text parts.");
         List<String> texts = new ArrayList<>();
         for (JsonNode part : content) {
-            String text = Json.text(part.get("text"));
+            String text = TranslationJson.text(part.get("text"));
             if (text != null && !text.isEmpty()) texts.add(text);
         }
         return String.join(joiner, texts);
@@ -170,7 +171,7 @@ final class ChatMessages {
 
     private static void addText(List<ObjectNode> blocks, String text, JsonNode cacheControl) {
         if (text == null || text.isEmpty()) return;
-        ObjectNode block = Json.object();
+        ObjectNode block = TranslationJson.object();
         block.put("type", "text");
         block.put("text", text);
         // OpenRouter's convention for prompt caching through the Chat API, honoured as Anthropic's own

@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromchat;
 
+import dev.gantry.translate.TranslationJson;
 import static dev.gantry.translate.fromchat.ChatMessages.invalid;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,7 +39,7 @@ final class ChatRequestMapper {
     private ChatRequestMapper() {}
 
     static byte[] toAnthropic(byte[] clientBody, String upstreamModel) {
-        ObjectNode req = Json.request(clientBody);
+        ObjectNode req = TranslationJson.request(clientBody);
         JsonNode messages = req.get("messages");
         if (messages == null || !messages.isArray()) throw invalid("'messages' must be an array of message objects.");
         if (messages.isEmpty()) throw invalid("'messages' must contain at least one message.");
@@ -52,7 +53,7 @@ final class ChatRequestMapper {
         ChatMessages.Converted conversation = ChatMessages.convert(messages);
         Integer clientMax = maxTokens(req);
 
-        ObjectNode out = Json.object();
+        ObjectNode out = TranslationJson.object();
         out.put("model", upstreamModel);
         out.put("max_tokens", clientMax != null ? clientMax : model.defaultMaxTokens());
         if (!conversation.system().isEmpty()) out.put("system", conversation.system());
@@ -68,7 +69,7 @@ final class ChatRequestMapper {
                         .put("description", "Give your final answer by calling this tool: its input is the answer, a JSON value"
                                 + " that follows the schema.")
                         .set("input_schema", schema);
-                toolChoice = Json.object().put("type", "tool").put("name", JSON_TOOL);
+                toolChoice = TranslationJson.object().put("type", "tool").put("name", JSON_TOOL);
                 jsonTool = true;
             }
         }
@@ -76,13 +77,13 @@ final class ChatRequestMapper {
             out.set("tools", tools);
             JsonNode parallel = req.get("parallel_tool_calls");
             if (parallel != null && parallel.isBoolean() && !parallel.booleanValue() && !jsonTool) {
-                if (toolChoice == null) toolChoice = Json.object().put("type", "auto");
-                if (!"none".equals(Json.text(toolChoice.get("type")))) toolChoice.put("disable_parallel_tool_use", true);
+                if (toolChoice == null) toolChoice = TranslationJson.object().put("type", "auto");
+                if (!"none".equals(TranslationJson.text(toolChoice.get("type")))) toolChoice.put("disable_parallel_tool_use", true);
             }
             if (toolChoice != null) out.set("tool_choice", toolChoice);
         }
 
-        boolean forcedTool = toolChoice != null && Set.of("any", "tool").contains(Json.text(toolChoice.get("type")));
+        boolean forcedTool = toolChoice != null && Set.of("any", "tool").contains(TranslationJson.text(toolChoice.get("type")));
         boolean thinking = thinking(req, model, out, clientMax, conversation.endsInToolResults() || forcedTool);
 
         JsonNode stop = stopSequences(req.get("stop"));
@@ -102,12 +103,12 @@ final class ChatRequestMapper {
         } else if (req.hasNonNull("temperature") || req.hasNonNull("top_p")) {
             LOG.debug("dropping temperature/top_p: Anthropic's extended thinking takes neither");
         }
-        String user = Json.text(req.get("user"));
-        if (user == null || user.isEmpty()) user = Json.text(req.get("safety_identifier"));
+        String user = TranslationJson.text(req.get("user"));
+        if (user == null || user.isEmpty()) user = TranslationJson.text(req.get("safety_identifier"));
         if (user != null && !user.isEmpty()) out.putObject("metadata").put("user_id", user);
         JsonNode stream = req.get("stream");
         if (stream != null && stream.isBoolean() && stream.booleanValue()) out.put("stream", true);
-        return Json.bytes(out);
+        return TranslationJson.bytes(out);
     }
 
     private static void logDropped(ObjectNode req) {
@@ -134,22 +135,22 @@ final class ChatRequestMapper {
     }
 
     private static ArrayNode tools(JsonNode tools) {
-        ArrayNode out = Json.array();
+        ArrayNode out = TranslationJson.array();
         if (tools == null || !tools.isArray()) return out;
         for (JsonNode tool : tools) {
-            if (!"function".equals(Json.text(tool.get("type")))) {
-                LOG.debug("dropping a tool of type '{}': only function tools have an Anthropic counterpart", Json.text(tool.get("type")));
+            if (!"function".equals(TranslationJson.text(tool.get("type")))) {
+                LOG.debug("dropping a tool of type '{}': only function tools have an Anthropic counterpart", TranslationJson.text(tool.get("type")));
                 continue;
             }
             JsonNode function = tool.path("function");
-            String name = Json.text(function.get("name"));
+            String name = TranslationJson.text(function.get("name"));
             if (name == null) throw invalid("Every function tool needs a 'function.name'.");
             ObjectNode converted = out.addObject();
             converted.put("name", name);
-            String description = Json.text(function.get("description"));
+            String description = TranslationJson.text(function.get("description"));
             if (description != null && !description.isEmpty()) converted.put("description", description);
             JsonNode parameters = function.get("parameters");
-            ObjectNode schema = parameters instanceof ObjectNode p ? p.deepCopy() : Json.object();
+            ObjectNode schema = parameters instanceof ObjectNode p ? p.deepCopy() : TranslationJson.object();
             if (!schema.has("type")) schema.put("type", "object"); // Anthropic requires an object schema
             if (schema.path("type").asText().equals("object") && !schema.has("properties")) schema.putObject("properties");
             converted.set("input_schema", schema);
@@ -164,23 +165,23 @@ final class ChatRequestMapper {
         if (choice == null || choice.isNull()) return null;
         if (choice.isTextual()) {
             return switch (choice.textValue()) {
-                case "auto" -> Json.object().put("type", "auto");
-                case "required" -> Json.object().put("type", "any");
-                case "none" -> Json.object().put("type", "none");
+                case "auto" -> TranslationJson.object().put("type", "auto");
+                case "required" -> TranslationJson.object().put("type", "any");
+                case "none" -> TranslationJson.object().put("type", "none");
                 default -> throw invalid("Invalid value for 'tool_choice': '" + choice.textValue()
                         + "'. Supported values are: 'none', 'auto' and 'required'.");
             };
         }
-        String type = Json.text(choice.get("type"));
+        String type = TranslationJson.text(choice.get("type"));
         if ("function".equals(type)) {
-            String name = Json.text(choice.path("function").get("name"));
+            String name = TranslationJson.text(choice.path("function").get("name"));
             if (name == null) throw invalid("'tool_choice.function.name' is required.");
-            return Json.object().put("type", "tool").put("name", name);
+            return TranslationJson.object().put("type", "tool").put("name", name);
         }
         if ("allowed_tools".equals(type)) {
-            boolean required = "required".equals(Json.text(choice.path("allowed_tools").get("mode")));
+            boolean required = "required".equals(TranslationJson.text(choice.path("allowed_tools").get("mode")));
             LOG.debug("tool_choice allowed_tools: the tool list is not narrowed for Anthropic, only its mode is kept");
-            return Json.object().put("type", required ? "any" : "auto");
+            return TranslationJson.object().put("type", required ? "any" : "auto");
         }
         LOG.debug("dropping a tool_choice of type '{}'", type);
         return null;
@@ -188,14 +189,14 @@ final class ChatRequestMapper {
 
     /** The schema of a {@code response_format: {type: json_schema}} that an Anthropic tool can carry, or null. */
     private static ObjectNode jsonSchema(JsonNode format) {
-        if (format == null || !"json_schema".equals(Json.text(format.get("type")))) {
-            if (format != null && !format.isNull() && !"text".equals(Json.text(format.get("type")))) {
-                LOG.debug("dropping response_format '{}': the prompt has to ask for JSON", Json.text(format.get("type")));
+        if (format == null || !"json_schema".equals(TranslationJson.text(format.get("type")))) {
+            if (format != null && !format.isNull() && !"text".equals(TranslationJson.text(format.get("type")))) {
+                LOG.debug("dropping response_format '{}': the prompt has to ask for JSON", TranslationJson.text(format.get("type")));
             }
             return null;
         }
         JsonNode schema = format.path("json_schema").get("schema");
-        if (!(schema instanceof ObjectNode object) || !"object".equals(Json.text(object.get("type")))) {
+        if (!(schema instanceof ObjectNode object) || !"object".equals(TranslationJson.text(object.get("type")))) {
             LOG.debug("dropping a json_schema response_format whose schema is not an object schema");
             return null;
         }
@@ -209,7 +210,7 @@ final class ChatRequestMapper {
      * back. Thinking stays off for that request, which Anthropic accepts.
      */
     private static boolean thinking(ObjectNode req, ClaudeModel model, ObjectNode out, Integer clientMax, boolean unsafe) {
-        String effort = Json.text(req.get("reasoning_effort"));
+        String effort = TranslationJson.text(req.get("reasoning_effort"));
         if (effort == null || effort.equals("none") || effort.equals("minimal")) return false;
         if (!Set.of("low", "medium", "high", "xhigh").contains(effort)) {
             LOG.debug("dropping reasoning_effort '{}': not a known effort", effort);
@@ -243,7 +244,7 @@ final class ChatRequestMapper {
     /** A string or a list of strings; Anthropic refuses stop sequences made only of whitespace. */
     private static JsonNode stopSequences(JsonNode stop) {
         if (stop == null || stop.isNull()) return null;
-        ArrayNode out = Json.array();
+        ArrayNode out = TranslationJson.array();
         if (stop.isTextual()) {
             if (!stop.textValue().isBlank()) out.add(stop.textValue());
         } else if (stop.isArray()) {

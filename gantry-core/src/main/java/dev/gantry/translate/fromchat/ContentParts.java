@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromchat;
 
+import dev.gantry.translate.TranslationJson;
 import static dev.gantry.translate.fromchat.ChatMessages.invalid;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,9 +28,9 @@ final class ContentParts {
     /** {@code {type: image_url, image_url: {url}}}: a data URL becomes a base64 source, an http(s) URL a url source. */
     static ObjectNode image(JsonNode part, int i) {
         JsonNode imageUrl = part.get("image_url");
-        String url = imageUrl == null ? null : imageUrl.isTextual() ? imageUrl.textValue() : Json.text(imageUrl.get("url"));
+        String url = imageUrl == null ? null : imageUrl.isTextual() ? imageUrl.textValue() : TranslationJson.text(imageUrl.get("url"));
         if (url == null || url.isEmpty()) throw invalid("'messages[" + i + "]': an 'image_url' part needs an 'image_url.url'.");
-        ObjectNode block = Json.object();
+        ObjectNode block = TranslationJson.object();
         block.put("type", "image");
         ObjectNode source = block.putObject("source");
         if (url.startsWith("data:")) {
@@ -53,13 +54,13 @@ final class ContentParts {
      */
     static ObjectNode document(JsonNode part, int i) {
         JsonNode file = part.path("file");
-        String fileData = Json.text(file.get("file_data"));
+        String fileData = TranslationJson.text(file.get("file_data"));
         if (fileData == null) {
             throw invalid("'messages[" + i + "]': file parts must carry their content in 'file.file_data'"
                     + " (uploaded file ids are not supported by this model).");
         }
         DataUrl data = DataUrl.parse(fileData);
-        ObjectNode block = Json.object();
+        ObjectNode block = TranslationJson.object();
         block.put("type", "document");
         ObjectNode source = block.putObject("source");
         if (data != null) {
@@ -68,7 +69,7 @@ final class ContentParts {
             // OpenAI also takes bare base64 here; PDF is the one document type both sides share
             source.put("type", "base64").put("media_type", "application/pdf").put("data", fileData);
         }
-        String filename = Json.text(file.get("filename"));
+        String filename = TranslationJson.text(file.get("filename"));
         if (filename != null && !filename.isEmpty()) block.put("title", filename);
         copyCacheControl(part, block);
         return block;

@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromchat;
 
+import dev.gantry.translate.TranslationJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
@@ -24,13 +25,13 @@ final class ToolArguments {
      * one bad turn of history would be worse.
      */
     static ObjectNode toInput(JsonNode arguments) {
-        if (arguments == null || arguments.isNull()) return Json.object();
+        if (arguments == null || arguments.isNull()) return TranslationJson.object();
         if (arguments instanceof ObjectNode object) return object; // lenient: some clients send the object itself
-        String text = arguments.isTextual() ? arguments.textValue() : Json.write(arguments);
-        if (text.isBlank()) return Json.object();
-        if (Json.parseOrNull(text) instanceof ObjectNode object) return object;
+        String text = arguments.isTextual() ? arguments.textValue() : TranslationJson.write(arguments);
+        if (text.isBlank()) return TranslationJson.object();
+        if (TranslationJson.parseOrNull(text) instanceof ObjectNode object) return object;
         LOG.debug("tool-call arguments are not a JSON object; kept as text under '{}'", RAW_KEY);
-        ObjectNode wrapped = Json.object();
+        ObjectNode wrapped = TranslationJson.object();
         wrapped.put(RAW_KEY, text);
         return wrapped;
     }

@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromresponses;
 
+import dev.gantry.translate.TranslationJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,21 +17,21 @@ final class ChatCompletionMapper {
     private ChatCompletionMapper() {}
 
     static byte[] toResponse(byte[] upstreamBody, String clientModel, long createdAt, Ids ids, ResponsesContext context) {
-        JsonNode completion = Json.upstream(upstreamBody, "a chat completion");
+        JsonNode completion = TranslationJson.upstream(upstreamBody, "a chat completion");
         JsonNode choice = completion.path("choices").path(0);
         if (!choice.isObject()) {
             throw new GatewayException(ErrorCode.UPSTREAM_INVALID_RESPONSE, "The upstream answer is not a chat completion: it has no choice.");
         }
         JsonNode message = choice.path("message");
-        String finish = Json.text(choice.get("finish_reason"));
+        String finish = TranslationJson.text(choice.get("finish_reason"));
         String incomplete = incompleteReason(finish);
         String responseId = ids.next("resp_");
 
-        ArrayNode output = Json.array();
+        ArrayNode output = TranslationJson.array();
         String reasoning = reasoningText(message);
         if (reasoning != null && !reasoning.isEmpty()) output.add(OutputItems.reasoning(ids.next("rs_"), reasoning));
         String text = contentText(message.get("content"));
-        String refusal = Json.text(message.get("refusal"));
+        String refusal = TranslationJson.text(message.get("refusal"));
         if (!text.isEmpty() || (refusal != null && !refusal.isEmpty())) {
             ObjectNode item = OutputItems.message(ids.next("msg_"), incomplete == null ? "completed" : "incomplete", text.isEmpty() ? null : text);
             if (refusal != null && !refusal.isEmpty()) {
@@ -40,16 +41,16 @@ final class ChatCompletionMapper {
         }
         for (JsonNode call : message.path("tool_calls")) {
             JsonNode function = call.path("function");
-            String name = Json.text(function.get("name"));
+            String name = TranslationJson.text(function.get("name"));
             String arguments = arguments(function.get("arguments"));
             ToolKind kind = OutputItems.effectiveKind(context.kindOf(name), arguments);
-            String callId = Json.text(call.get("id"));
+            String callId = TranslationJson.text(call.get("id"));
             if (callId == null || callId.isEmpty()) callId = ids.next("call_");
             output.add(OutputItems.call(ids.next(OutputItems.idPrefix(kind)), "completed", kind, callId, name, arguments));
         }
         ObjectNode response = ResponseObject.build(responseId, createdAt, clientModel,
                 incomplete == null ? "completed" : "incomplete", context, output, OutputItems.usage(completion.get("usage")), null, incomplete);
-        return Json.bytes(response);
+        return TranslationJson.bytes(response);
     }
 
     /** length → max_output_tokens, content_filter → content_filter; anything else completes the response. */
@@ -60,8 +61,8 @@ final class ChatCompletionMapper {
     }
 
     static String reasoningText(JsonNode messageOrDelta) {
-        String text = Json.text(messageOrDelta.get("reasoning_content"));
-        return text != null ? text : Json.text(messageOrDelta.get("reasoning"));
+        String text = TranslationJson.text(messageOrDelta.get("reasoning_content"));
+        return text != null ? text : TranslationJson.text(messageOrDelta.get("reasoning"));
     }
 
     /** A string content, or the text of its parts (some servers answer with parts). */
@@ -70,7 +71,7 @@ final class ChatCompletionMapper {
         if (content.isTextual()) return content.textValue();
         StringBuilder text = new StringBuilder();
         for (JsonNode part : content) {
-            String t = Json.text(part.get("text"));
+            String t = TranslationJson.text(part.get("text"));
             if (t != null) text.append(t);
         }
         return text.toString();
@@ -78,6 +79,6 @@ final class ChatCompletionMapper {
 
     static String arguments(JsonNode arguments) {
         if (arguments == null || arguments.isNull()) return "";
-        return arguments.isTextual() ? arguments.textValue() : Json.write(arguments);
+        return arguments.isTextual() ? arguments.textValue() : TranslationJson.write(arguments);
     }
 }

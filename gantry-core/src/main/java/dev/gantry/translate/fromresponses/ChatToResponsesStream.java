@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromresponses;
 
+import dev.gantry.translate.TranslationJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -119,7 +120,7 @@ final class ChatToResponsesStream implements StreamTranslator {
                 complete(out);
                 break;
             }
-            JsonNode chunk = Json.parseOrNull(event.data());
+            JsonNode chunk = TranslationJson.parseOrNull(event.data());
             if (chunk == null || !chunk.isObject()) continue; // not JSON: nothing a client could use
             handle(chunk, out);
         }
@@ -128,10 +129,10 @@ final class ChatToResponsesStream implements StreamTranslator {
     }
 
     private void handle(JsonNode chunk, ByteArrayOutputStream out) {
-        if (chunk.hasNonNull("error") || "error".equals(Json.text(chunk.get("object")))) {
+        if (chunk.hasNonNull("error") || "error".equals(TranslationJson.text(chunk.get("object")))) {
             ObjectNode error = OpenAiErrorMapper.error(chunk, null, 500);
             JsonNode code = error.get("code");
-            failed(out, code.isNull() ? Json.text(error.get("type")) : code.textValue(), error.get("message").textValue());
+            failed(out, code.isNull() ? TranslationJson.text(error.get("type")) : code.textValue(), error.get("message").textValue());
             return;
         }
         ensureStarted(out);
@@ -140,10 +141,10 @@ final class ChatToResponsesStream implements StreamTranslator {
         if (choice.isObject()) {
             JsonNode delta = choice.path("delta");
             text(out, ChatCompletionMapper.reasoningText(delta), true);
-            text(out, Json.text(delta.get("content")), false);
-            text(out, Json.text(delta.get("refusal")), false);
+            text(out, TranslationJson.text(delta.get("content")), false);
+            text(out, TranslationJson.text(delta.get("refusal")), false);
             for (JsonNode toolCall : delta.path("tool_calls")) toolCall(out, toolCall);
-            String finish = Json.text(choice.get("finish_reason"));
+            String finish = TranslationJson.text(choice.get("finish_reason"));
             if (finish != null && finishReason == null) {
                 finishReason = finish;
                 closeAll(out);
@@ -156,8 +157,8 @@ final class ChatToResponsesStream implements StreamTranslator {
         if (started) return;
         started = true;
         ObjectNode response = response("in_progress", null, null);
-        emit(out, "response.created", Json.object().set("response", response));
-        emit(out, "response.in_progress", Json.object().set("response", response));
+        emit(out, "response.created", TranslationJson.object().set("response", response));
+        emit(out, "response.in_progress", TranslationJson.object().set("response", response));
     }
 
     // --- reasoning and message text -------------------------------------------------------------
@@ -218,11 +219,11 @@ final class ChatToResponsesStream implements StreamTranslator {
         if (finishReason != null) return;
         JsonNode indexNode = delta.get("index");
         Integer index = indexNode != null && indexNode.isIntegralNumber() ? indexNode.asInt() : null;
-        String id = Json.text(delta.get("id"));
+        String id = TranslationJson.text(delta.get("id"));
         if (id != null && id.isEmpty()) id = null;
         JsonNode function = delta.path("function");
-        String name = Json.text(function.get("name"));
-        String fragment = Json.text(function.get("arguments"));
+        String name = TranslationJson.text(function.get("name"));
+        String fragment = TranslationJson.text(function.get("arguments"));
 
         boolean sameCall = call != null && (index == null || index.equals(callIndex)) && (id == null || id.equals(call.callId));
         if (!sameCall) {
@@ -301,18 +302,18 @@ final class ChatToResponsesStream implements StreamTranslator {
         String incomplete = ChatCompletionMapper.incompleteReason(finishReason);
         ObjectNode response = ResponseObject.build(responseId, createdAt, clientModel, incomplete == null ? "completed" : "incomplete",
                 context, doneItems(), OutputItems.usage(usage), null, incomplete);
-        emit(out, incomplete == null ? "response.completed" : "response.incomplete", Json.object().set("response", response));
+        emit(out, incomplete == null ? "response.completed" : "response.incomplete", TranslationJson.object().set("response", response));
         ended = true;
     }
 
     private void failed(ByteArrayOutputStream out, String code, String message) {
         if (ended) return;
         ensureStarted(out);
-        ObjectNode error = Json.object();
+        ObjectNode error = TranslationJson.object();
         if (code == null) error.putNull("code");
         else error.put("code", code);
         error.put("message", message);
-        emit(out, "response.failed", Json.object().set("response", response("failed", error, OutputItems.usage(usage))));
+        emit(out, "response.failed", TranslationJson.object().set("response", response("failed", error, OutputItems.usage(usage))));
         ended = true;
     }
 
@@ -323,7 +324,7 @@ final class ChatToResponsesStream implements StreamTranslator {
     }
 
     private ArrayNode doneItems() {
-        ArrayNode items = Json.array();
+        ArrayNode items = TranslationJson.array();
         for (ObjectNode item : output) if (item != null) items.add(item);
         return items;
     }
@@ -339,25 +340,25 @@ final class ChatToResponsesStream implements StreamTranslator {
     }
 
     private static ObjectNode item(int outputIndex, ObjectNode item) {
-        ObjectNode event = Json.object();
+        ObjectNode event = TranslationJson.object();
         event.put("output_index", outputIndex);
         event.set("item", item);
         return event;
     }
 
     private static ObjectNode at(OpenText open) {
-        return Json.object().put("item_id", open.id).put("output_index", open.outputIndex);
+        return TranslationJson.object().put("item_id", open.id).put("output_index", open.outputIndex);
     }
 
     private static ObjectNode itemAt(OpenCall call) {
-        return Json.object().put("item_id", call.itemId).put("output_index", call.outputIndex);
+        return TranslationJson.object().put("item_id", call.itemId).put("output_index", call.outputIndex);
     }
 
     private void emit(ByteArrayOutputStream out, String type, ObjectNode fields) {
-        ObjectNode event = Json.object();
+        ObjectNode event = TranslationJson.object();
         event.put("type", type);
         event.put("sequence_number", sequence++);
         event.setAll(fields);
-        out.writeBytes(SseEvent.named(type, Json.write(event)).toBytes());
+        out.writeBytes(SseEvent.named(type, TranslationJson.write(event)).toBytes());
     }
 }

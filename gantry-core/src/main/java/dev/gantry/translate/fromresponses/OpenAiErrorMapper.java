@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromresponses;
 
+import dev.gantry.translate.TranslationJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +18,12 @@ final class OpenAiErrorMapper {
     private OpenAiErrorMapper() {}
 
     static byte[] toOpenAi(int status, byte[] upstreamBody) {
-        JsonNode root = Json.parseOrNull(new String(upstreamBody, StandardCharsets.UTF_8));
+        JsonNode root = TranslationJson.parseOrNull(new String(upstreamBody, StandardCharsets.UTF_8));
         if (root != null && root.path("error").isObject() && root.path("error").path("message").isTextual()) {
             JsonNode code = root.path("error").get("code");
             if (code == null || code.isNull() || code.isTextual()) return upstreamBody; // OpenAI's own shape
         }
-        return Json.bytes(wrap(error(root, upstreamBody, status)));
+        return TranslationJson.bytes(wrap(error(root, upstreamBody, status)));
     }
 
     /** The {@code error} object of an upstream error body or stream event, in OpenAI's shape. */
@@ -33,10 +34,10 @@ final class OpenAiErrorMapper {
         String code = null;
         JsonNode param = null;
         if (source != null && source.isObject()) {
-            message = Json.text(source.get("message"));
-            if (message == null) message = Json.text(source.get("error")); // Ollama: {"error": "..."}
-            type = Json.text(source.get("type"));
-            code = Json.text(source.get("code"));
+            message = TranslationJson.text(source.get("message"));
+            if (message == null) message = TranslationJson.text(source.get("error")); // Ollama: {"error": "..."}
+            type = TranslationJson.text(source.get("type"));
+            code = TranslationJson.text(source.get("code"));
             param = source.get("param");
         }
         if (message == null) {
@@ -46,7 +47,7 @@ final class OpenAiErrorMapper {
         }
         if (code == null && isContextLength(message)) code = "context_length_exceeded";
         if (type == null || type.endsWith("Error")) type = typeForStatus(status); // vLLM names Python exceptions
-        ObjectNode error = Json.object();
+        ObjectNode error = TranslationJson.object();
         error.put("message", message);
         error.put("type", type);
         if (param != null && param.isTextual()) error.set("param", param);
@@ -57,7 +58,7 @@ final class OpenAiErrorMapper {
     }
 
     static ObjectNode wrap(ObjectNode error) {
-        ObjectNode root = Json.object();
+        ObjectNode root = TranslationJson.object();
         root.set("error", error);
         return root;
     }

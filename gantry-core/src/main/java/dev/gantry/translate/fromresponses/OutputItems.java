@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromresponses;
 
+import dev.gantry.translate.TranslationJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -13,7 +14,7 @@ final class OutputItems {
     private OutputItems() {}
 
     static ObjectNode message(String id, String status, String text) {
-        ObjectNode item = Json.object();
+        ObjectNode item = TranslationJson.object();
         item.put("id", id);
         item.put("type", "message");
         item.put("status", status);
@@ -24,7 +25,7 @@ final class OutputItems {
     }
 
     static ObjectNode outputText(String text) {
-        ObjectNode part = Json.object();
+        ObjectNode part = TranslationJson.object();
         part.put("type", "output_text");
         part.putArray("annotations");
         part.putArray("logprobs");
@@ -34,7 +35,7 @@ final class OutputItems {
 
     /** Open-weight models' reasoning text, given to the client as the reasoning summary (what clients show). */
     static ObjectNode reasoning(String id, String text) {
-        ObjectNode item = Json.object();
+        ObjectNode item = TranslationJson.object();
         item.put("id", id);
         item.put("type", "reasoning");
         ArrayNode summary = item.putArray("summary");
@@ -43,7 +44,7 @@ final class OutputItems {
     }
 
     static ObjectNode summaryText(String text) {
-        return Json.object().put("type", "summary_text").put("text", text);
+        return TranslationJson.object().put("type", "summary_text").put("text", text);
     }
 
     static String idPrefix(ToolKind kind) {
@@ -56,7 +57,7 @@ final class OutputItems {
 
     /** The item for a Chat tool call of a tool of this kind; a local-shell call whose arguments name no command stays a function call. */
     static ObjectNode call(String id, String status, ToolKind kind, String callId, String name, String arguments) {
-        ObjectNode item = Json.object();
+        ObjectNode item = TranslationJson.object();
         item.put("id", id);
         switch (effectiveKind(kind, arguments)) {
             case CUSTOM -> {
@@ -90,7 +91,7 @@ final class OutputItems {
 
     /** {@code {"input": "..."}} → the input; anything else (the model wrote the input bare) is the input itself. */
     static String customInput(String arguments) {
-        if (Json.parseOrNull(arguments) instanceof ObjectNode args && args.get("input") != null && args.get("input").isTextual()) {
+        if (TranslationJson.parseOrNull(arguments) instanceof ObjectNode args && args.get("input") != null && args.get("input").isTextual()) {
             return args.get("input").textValue();
         }
         return arguments;
@@ -98,8 +99,8 @@ final class OutputItems {
 
     /** The Chat function arguments of a local-shell action: {@code {command, workdir?, timeout_ms?}}. */
     static ObjectNode shellArguments(JsonNode action) {
-        ObjectNode args = Json.object();
-        args.set("command", action.has("command") ? action.get("command") : Json.array());
+        ObjectNode args = TranslationJson.object();
+        args.set("command", action.has("command") ? action.get("command") : TranslationJson.array());
         if (action.hasNonNull("working_directory")) args.set("workdir", action.get("working_directory"));
         if (action.hasNonNull("timeout_ms")) args.set("timeout_ms", action.get("timeout_ms"));
         return args;
@@ -107,9 +108,9 @@ final class OutputItems {
 
     /** The local-shell action for Chat function arguments, or null when they name no command. */
     static ObjectNode shellAction(String arguments) {
-        if (!(Json.parseOrNull(arguments) instanceof ObjectNode args)) return null;
+        if (!(TranslationJson.parseOrNull(arguments) instanceof ObjectNode args)) return null;
         JsonNode command = args.get("command");
-        ArrayNode argv = Json.array();
+        ArrayNode argv = TranslationJson.array();
         if (command != null && command.isArray() && !command.isEmpty()) {
             for (JsonNode word : command) {
                 if (!word.isTextual()) return null;
@@ -120,7 +121,7 @@ final class OutputItems {
         } else {
             return null;
         }
-        ObjectNode action = Json.object();
+        ObjectNode action = TranslationJson.object();
         action.put("type", "exec");
         action.set("command", argv);
         action.set("timeout_ms", args.path("timeout_ms").isIntegralNumber() ? args.get("timeout_ms") : NullNode.getInstance());
@@ -135,7 +136,7 @@ final class OutputItems {
         if (chat == null || !chat.isObject()) return NullNode.getInstance();
         long input = chat.path("prompt_tokens").asLong();
         long output = chat.path("completion_tokens").asLong();
-        ObjectNode usage = Json.object();
+        ObjectNode usage = TranslationJson.object();
         usage.put("input_tokens", input);
         usage.putObject("input_tokens_details").put("cached_tokens", chat.path("prompt_tokens_details").path("cached_tokens").asLong());
         usage.put("output_tokens", output);

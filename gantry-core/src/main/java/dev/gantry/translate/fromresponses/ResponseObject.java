@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromresponses;
 
+import dev.gantry.translate.TranslationJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -17,7 +18,7 @@ final class ResponseObject {
     static ObjectNode build(String id, long createdAt, String model, String status, ResponsesContext context,
                             ArrayNode output, JsonNode usage, JsonNode error, String incomplete) {
         ObjectNode echo = context.echo();
-        ObjectNode r = Json.object();
+        ObjectNode r = TranslationJson.object();
         r.put("id", id);
         r.put("object", "response");
         r.put("created_at", createdAt);

@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromresponses;
 
+import dev.gantry.translate.TranslationJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
@@ -42,8 +43,8 @@ record ResponsesContext(ObjectNode echo, Map<String, ToolKind> toolKinds) {
         JsonNode tools = request.get("tools");
         if (tools != null && tools.isArray()) {
             for (JsonNode tool : tools) {
-                String type = Json.text(tool.get("type"));
-                if ("custom".equals(type) && Json.text(tool.get("name")) != null) kinds.put(tool.get("name").textValue(), ToolKind.CUSTOM);
+                String type = TranslationJson.text(tool.get("type"));
+                if ("custom".equals(type) && TranslationJson.text(tool.get("name")) != null) kinds.put(tool.get("name").textValue(), ToolKind.CUSTOM);
                 if ("local_shell".equals(type)) kinds.put(ToolKind.LOCAL_SHELL_NAME, ToolKind.LOCAL_SHELL);
             }
         }
@@ -55,7 +56,7 @@ record ResponsesContext(ObjectNode echo, Map<String, ToolKind> toolKinds) {
     }
 
     private static ObjectNode defaults() {
-        ObjectNode d = Json.object();
+        ObjectNode d = TranslationJson.object();
         d.putNull("instructions");
         d.putNull("max_output_tokens");
         d.putNull("max_tool_calls");

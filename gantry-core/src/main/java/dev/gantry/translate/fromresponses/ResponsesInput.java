@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromresponses;
 
+import dev.gantry.translate.TranslationJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,7 +31,7 @@ final class ResponsesInput {
     private final List<String> system = new ArrayList<>();
     private final List<ObjectNode> messages = new ArrayList<>();
     /** Image parts from call outputs, waiting for the run of tool messages to end. */
-    private final ArrayNode pendingImages = Json.array();
+    private final ArrayNode pendingImages = TranslationJson.array();
     /** The text of the reasoning items since the last message, for the assistant message after them. */
     private final StringBuilder pendingReasoning = new StringBuilder();
 
@@ -40,7 +41,7 @@ final class ResponsesInput {
         ResponsesInput converter = new ResponsesInput();
         converter.instructions(instructions);
         if (input != null && input.isTextual()) {
-            converter.messages.add(Json.object().put("role", "user").put("content", input.textValue()));
+            converter.messages.add(TranslationJson.object().put("role", "user").put("content", input.textValue()));
         } else if (input != null && input.isArray()) {
             for (int i = 0; i < input.size(); i++) converter.item(input.get(i), i);
         } else if (input != null && !input.isNull()) {
@@ -50,7 +51,7 @@ final class ResponsesInput {
         for (ObjectNode message : converter.messages) {
             if (!message.has("tool_calls")) message.remove("reasoning_content"); // wanted only within tool-use loops
         }
-        ArrayNode out = Json.array();
+        ArrayNode out = TranslationJson.array();
         if (!converter.system.isEmpty()) out.addObject().put("role", "system").put("content", String.join("\n\n", converter.system));
         converter.messages.forEach(out::add);
         if (converter.messages.isEmpty()) throw invalid("Missing required parameter: 'input'.");
@@ -71,18 +72,18 @@ final class ResponsesInput {
 
     private void item(JsonNode item, int i) {
         if (!item.isObject()) throw invalid("'input[" + i + "]' must be an object.");
-        String type = Json.text(item.get("type"));
+        String type = TranslationJson.text(item.get("type"));
         if (type == null && item.has("role")) type = "message"; // the easy input message form
         if (type == null) throw invalid("'input[" + i + "]' has no 'type'.");
         switch (type) {
             case "message" -> message(item, i);
-            case "function_call" -> call(item, i, Json.text(item.get("name")), arguments(item.get("arguments")));
+            case "function_call" -> call(item, i, TranslationJson.text(item.get("name")), arguments(item.get("arguments")));
             case "custom_tool_call" -> {
-                ObjectNode args = Json.object();
-                args.put("input", Json.text(item.get("input")) == null ? "" : item.get("input").textValue());
-                call(item, i, Json.text(item.get("name")), Json.write(args));
+                ObjectNode args = TranslationJson.object();
+                args.put("input", TranslationJson.text(item.get("input")) == null ? "" : item.get("input").textValue());
+                call(item, i, TranslationJson.text(item.get("name")), TranslationJson.write(args));
             }
-            case "local_shell_call" -> call(item, i, ToolKind.LOCAL_SHELL_NAME, Json.write(OutputItems.shellArguments(item.path("action"))));
+            case "local_shell_call" -> call(item, i, ToolKind.LOCAL_SHELL_NAME, TranslationJson.write(OutputItems.shellArguments(item.path("action"))));
             case "function_call_output", "custom_tool_call_output", "local_shell_call_output" -> output(item, i);
             case "reasoning" -> reasoning(item);
             case "item_reference" -> throw invalid("'input[" + i + "]': item references need stored responses, which this gateway"
@@ -92,7 +93,7 @@ final class ResponsesInput {
     }
 
     private void message(JsonNode item, int i) {
-        String role = Json.text(item.get("role"));
+        String role = TranslationJson.text(item.get("role"));
         JsonNode content = item.get("content");
         flushImages();
         switch (role == null ? "" : role) {
@@ -102,11 +103,11 @@ final class ResponsesInput {
             }
             case "user" -> {
                 pendingReasoning.setLength(0);
-                messages.add(Json.object().put("role", "user").set("content", userContent(content, i)));
+                messages.add(TranslationJson.object().put("role", "user").set("content", userContent(content, i)));
             }
             case "assistant" -> {
                 String text = text(content);
-                if (!text.isEmpty()) messages.add(attachReasoning(Json.object().put("role", "assistant").put("content", text)));
+                if (!text.isEmpty()) messages.add(attachReasoning(TranslationJson.object().put("role", "assistant").put("content", text)));
             }
             default -> throw invalid("Invalid value for 'input[" + i + "].role': '" + role
                     + "'. Supported values are: 'user', 'assistant', 'system' and 'developer'.");
@@ -115,12 +116,12 @@ final class ResponsesInput {
 
     /** A call joins the assistant message just before it (its text, or the calls before it), as Chat clients send them. */
     private void call(JsonNode item, int i, String name, String arguments) {
-        String callId = Json.text(item.get("call_id"));
+        String callId = TranslationJson.text(item.get("call_id"));
         if (callId == null || name == null) throw invalid("'input[" + i + "]' needs a 'call_id' and a 'name'.");
         flushImages();
         ObjectNode target = messages.isEmpty() ? null : messages.getLast();
-        if (target == null || !"assistant".equals(Json.text(target.get("role")))) {
-            target = Json.object().put("role", "assistant").putNull("content");
+        if (target == null || !"assistant".equals(TranslationJson.text(target.get("role")))) {
+            target = TranslationJson.object().put("role", "assistant").putNull("content");
             messages.add(target);
         }
         attachReasoning(target);
@@ -132,33 +133,33 @@ final class ResponsesInput {
     }
 
     private void output(JsonNode item, int i) {
-        String callId = Json.text(item.get("call_id"));
-        if (callId == null) callId = Json.text(item.get("id")); // local_shell_call_output names its call by id
+        String callId = TranslationJson.text(item.get("call_id"));
+        if (callId == null) callId = TranslationJson.text(item.get("id")); // local_shell_call_output names its call by id
         if (callId == null) throw invalid("'input[" + i + "].call_id' is required.");
         JsonNode output = item.get("output");
         String text;
         if (output != null && output.isArray()) {
             List<String> texts = new ArrayList<>();
             for (JsonNode part : output) {
-                String partType = String.valueOf(Json.text(part.get("type")));
+                String partType = String.valueOf(TranslationJson.text(part.get("type")));
                 if (partType.equals("input_image")) pendingImages.add(imagePart(part, i));
-                else if (Json.text(part.get("text")) != null) texts.add(part.get("text").textValue());
+                else if (TranslationJson.text(part.get("text")) != null) texts.add(part.get("text").textValue());
                 else LOG.debug("dropping a '{}' part of a call output (input[{}])", partType, i);
             }
             text = String.join("\n", texts);
         } else if (output != null && output.isTextual()) {
             text = output.textValue();
         } else {
-            text = output == null || output.isNull() ? "" : Json.write(output);
+            text = output == null || output.isNull() ? "" : TranslationJson.write(output);
         }
-        messages.add(Json.object().put("role", "tool").put("tool_call_id", callId).put("content", text));
+        messages.add(TranslationJson.object().put("role", "tool").put("tool_call_id", callId).put("content", text));
     }
 
     private void reasoning(JsonNode item) {
         List<String> texts = new ArrayList<>();
         for (String field : List.of("summary", "content")) { // summary_text parts, else reasoning_text parts
             for (JsonNode part : item.path(field)) {
-                String text = Json.text(part.get("text"));
+                String text = TranslationJson.text(part.get("text"));
                 if (text != null && !text.isEmpty()) texts.add(text);
             }
             if (!texts.isEmpty()) break;
@@ -179,25 +180,25 @@ final class ResponsesInput {
 
     private void flushImages() {
         if (pendingImages.isEmpty()) return;
-        ArrayNode content = Json.array();
+        ArrayNode content = TranslationJson.array();
         content.addObject().put("type", "text").put("text", "Images returned by the tool calls above:");
         content.addAll(pendingImages);
-        messages.add(Json.object().put("role", "user").set("content", content));
+        messages.add(TranslationJson.object().put("role", "user").set("content", content));
         pendingImages.removeAll();
     }
 
     /** A user message's content: a string when it is only text (what every Chat server takes), else parts. */
     private static JsonNode userContent(JsonNode content, int i) {
-        if (content == null || content.isNull()) return Json.MAPPER.getNodeFactory().textNode("");
+        if (content == null || content.isNull()) return TranslationJson.MAPPER.getNodeFactory().textNode("");
         if (content.isTextual()) return content;
         if (!content.isArray()) throw invalid("'input[" + i + "].content' must be a string or an array of content parts.");
-        ArrayNode parts = Json.array();
+        ArrayNode parts = TranslationJson.array();
         boolean onlyText = true;
         for (JsonNode part : content) {
-            String type = String.valueOf(Json.text(part.get("type")));
+            String type = String.valueOf(TranslationJson.text(part.get("type")));
             switch (type) {
                 case "input_text", "output_text", "text" -> parts.addObject().put("type", "text")
-                        .put("text", Json.text(part.get("text")) == null ? "" : part.get("text").textValue());
+                        .put("text", TranslationJson.text(part.get("text")) == null ? "" : part.get("text").textValue());
                 case "input_image" -> {
                     parts.add(imagePart(part, i));
                     onlyText = false;
@@ -213,31 +214,31 @@ final class ResponsesInput {
         if (!onlyText) return parts;
         List<String> texts = new ArrayList<>();
         parts.forEach(p -> texts.add(p.get("text").textValue()));
-        return Json.MAPPER.getNodeFactory().textNode(String.join("\n", texts));
+        return TranslationJson.MAPPER.getNodeFactory().textNode(String.join("\n", texts));
     }
 
     private static ObjectNode imagePart(JsonNode part, int i) {
-        String url = Json.text(part.get("image_url"));
+        String url = TranslationJson.text(part.get("image_url"));
         if (url == null || url.isEmpty()) {
             throw invalid("'input[" + i + "]': images must be given by 'image_url' (an http(s) or data URL); file ids"
                     + " name files uploaded to OpenAI, which this gateway cannot read.");
         }
-        ObjectNode out = Json.object().put("type", "image_url");
+        ObjectNode out = TranslationJson.object().put("type", "image_url");
         ObjectNode imageUrl = out.putObject("image_url").put("url", url);
-        String detail = Json.text(part.get("detail"));
+        String detail = TranslationJson.text(part.get("detail"));
         if (detail != null) imageUrl.put("detail", detail);
         return out;
     }
 
     private static ObjectNode filePart(JsonNode part, int i) {
-        String data = Json.text(part.get("file_data"));
+        String data = TranslationJson.text(part.get("file_data"));
         if (data == null) {
             throw invalid("'input[" + i + "]': files must be given inline in 'file_data'; file ids and file URLs are"
                     + " not supported by this gateway.");
         }
-        ObjectNode out = Json.object().put("type", "file");
+        ObjectNode out = TranslationJson.object().put("type", "file");
         ObjectNode file = out.putObject("file").put("file_data", data);
-        String filename = Json.text(part.get("filename"));
+        String filename = TranslationJson.text(part.get("filename"));
         if (filename != null) file.put("filename", filename);
         return out;
     }
@@ -249,8 +250,8 @@ final class ResponsesInput {
         List<String> texts = new ArrayList<>();
         if (content.isArray()) {
             for (JsonNode part : content) {
-                String text = Json.text(part.get("text"));
-                if (text == null) text = Json.text(part.get("refusal"));
+                String text = TranslationJson.text(part.get("text"));
+                if (text == null) text = TranslationJson.text(part.get("refusal"));
                 if (text != null && !text.isEmpty()) texts.add(text);
             }
         }
@@ -259,7 +260,7 @@ final class ResponsesInput {
 
     private static String arguments(JsonNode arguments) {
         if (arguments == null || arguments.isNull()) return "{}";
-        return arguments.isTextual() ? arguments.textValue() : Json.write(arguments);
+        return arguments.isTextual() ? arguments.textValue() : TranslationJson.write(arguments);
     }
 
     static GatewayException invalid(String message) {

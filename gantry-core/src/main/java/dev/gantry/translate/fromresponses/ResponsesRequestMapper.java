@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromresponses;
 
+import dev.gantry.translate.TranslationJson;
 import static dev.gantry.translate.fromresponses.ResponsesInput.invalid;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,8 +30,8 @@ final class ResponsesRequestMapper {
     private ResponsesRequestMapper() {}
 
     static byte[] toChat(byte[] clientBody, String upstreamModel) {
-        ObjectNode req = Json.request(clientBody);
-        String previous = Json.text(req.get("previous_response_id"));
+        ObjectNode req = TranslationJson.request(clientBody);
+        String previous = TranslationJson.text(req.get("previous_response_id"));
         if (previous != null && !previous.isEmpty()) {
             throw invalid("previous_response_id is not supported by this gateway yet: send the whole conversation in"
                     + " 'input' (with store=false).");
@@ -46,7 +47,7 @@ final class ResponsesRequestMapper {
         }
         logDropped(req);
 
-        ObjectNode out = Json.object();
+        ObjectNode out = TranslationJson.object();
         out.put("model", upstreamModel);
         out.set("messages", ResponsesInput.toMessages(req.get("instructions"), req.get("input")));
         ArrayNode tools = tools(req.get("tools"));
@@ -65,7 +66,7 @@ final class ResponsesRequestMapper {
         }
         JsonNode format = responseFormat(req.path("text").get("format"));
         if (format != null) out.set("response_format", format);
-        String user = Json.text(req.get("user"));
+        String user = TranslationJson.text(req.get("user"));
         if (user != null && !user.isEmpty()) out.put("user", user);
         JsonNode stream = req.get("stream");
         if (stream != null && stream.asBoolean(false)) {
@@ -73,7 +74,7 @@ final class ResponsesRequestMapper {
             // the usage of a streamed Chat answer comes only when asked for; a Responses answer always has it
             out.putObject("stream_options").put("include_usage", true);
         }
-        return Json.bytes(out);
+        return TranslationJson.bytes(out);
     }
 
     private static void logDropped(ObjectNode req) {
@@ -87,10 +88,10 @@ final class ResponsesRequestMapper {
     }
 
     private static ArrayNode tools(JsonNode tools) {
-        ArrayNode out = Json.array();
+        ArrayNode out = TranslationJson.array();
         if (tools == null || !tools.isArray()) return out;
         for (JsonNode tool : tools) {
-            String type = String.valueOf(Json.text(tool.get("type")));
+            String type = String.valueOf(TranslationJson.text(tool.get("type")));
             switch (type) {
                 case "function" -> {
                     ObjectNode function = function(out, tool);
@@ -127,32 +128,32 @@ final class ResponsesRequestMapper {
     }
 
     private static ObjectNode function(ArrayNode out, JsonNode tool) {
-        String name = Json.text(tool.get("name"));
+        String name = TranslationJson.text(tool.get("name"));
         if (name == null) throw invalid("Every function and custom tool needs a 'name'.");
         ObjectNode function = out.addObject().put("type", "function").putObject("function");
         function.put("name", name);
-        String description = Json.text(tool.get("description"));
+        String description = TranslationJson.text(tool.get("description"));
         if (description != null) function.put("description", description);
         return function;
     }
 
     /** A custom tool's description, plus the grammar its input must follow and how to pass it as a function argument. */
     private static String customDescription(JsonNode tool) {
-        String description = Json.text(tool.get("description"));
+        String description = TranslationJson.text(tool.get("description"));
         StringBuilder d = new StringBuilder(description == null ? "" : description);
         if (!d.isEmpty()) d.append("\n\n");
         d.append("Pass the tool's whole input, as plain text, in the string argument `input`.");
         JsonNode format = tool.path("format");
-        String syntax = Json.text(format.get("syntax"));
-        String definition = Json.text(format.get("definition"));
-        if ("grammar".equals(Json.text(format.get("type"))) && definition != null) {
+        String syntax = TranslationJson.text(format.get("syntax"));
+        String definition = TranslationJson.text(format.get("definition"));
+        if ("grammar".equals(TranslationJson.text(format.get("type"))) && definition != null) {
             d.append(" The input must follow this ").append(syntax == null ? "" : syntax + " ").append("grammar:\n").append(definition);
         }
         return d.toString();
     }
 
     private static ObjectNode emptySchema() {
-        ObjectNode schema = Json.object().put("type", "object");
+        ObjectNode schema = TranslationJson.object().put("type", "object");
         schema.putObject("properties");
         return schema;
     }
@@ -161,20 +162,20 @@ final class ResponsesRequestMapper {
     private static JsonNode toolChoice(JsonNode choice) {
         if (choice == null || choice.isNull()) return null;
         if (choice.isTextual()) return choice;
-        String type = String.valueOf(Json.text(choice.get("type")));
+        String type = String.valueOf(TranslationJson.text(choice.get("type")));
         switch (type) {
             case "function", "custom" -> {
-                String name = Json.text(choice.get("name"));
+                String name = TranslationJson.text(choice.get("name"));
                 if (name == null) throw invalid("'tool_choice.name' is required.");
-                ObjectNode out = Json.object().put("type", "function");
+                ObjectNode out = TranslationJson.object().put("type", "function");
                 out.putObject("function").put("name", name);
                 return out;
             }
             case "allowed_tools" -> {
-                return Json.MAPPER.getNodeFactory().textNode("required".equals(Json.text(choice.get("mode"))) ? "required" : "auto");
+                return TranslationJson.MAPPER.getNodeFactory().textNode("required".equals(TranslationJson.text(choice.get("mode"))) ? "required" : "auto");
             }
             case "local_shell" -> {
-                ObjectNode out = Json.object().put("type", "function");
+                ObjectNode out = TranslationJson.object().put("type", "function");
                 out.putObject("function").put("name", ToolKind.LOCAL_SHELL_NAME);
                 return out;
             }
@@ -188,10 +189,10 @@ final class ResponsesRequestMapper {
     /** {@code text.format} → {@code response_format}: json_schema (flat in Responses, nested in Chat) and json_object. */
     private static JsonNode responseFormat(JsonNode format) {
         if (format == null || !format.isObject()) return null;
-        String type = String.valueOf(Json.text(format.get("type")));
+        String type = String.valueOf(TranslationJson.text(format.get("type")));
         switch (type) {
             case "json_schema" -> {
-                ObjectNode out = Json.object().put("type", "json_schema");
+                ObjectNode out = TranslationJson.object().put("type", "json_schema");
                 ObjectNode schema = out.putObject("json_schema");
                 for (String field : List.of("name", "description", "schema", "strict")) {
                     if (format.hasNonNull(field)) schema.set(field, format.get(field));
@@ -200,7 +201,7 @@ final class ResponsesRequestMapper {
                 return out;
             }
             case "json_object" -> {
-                return Json.object().put("type", "json_object");
+                return TranslationJson.object().put("type", "json_object");
             }
             default -> {
                 return null; // text: Chat's default

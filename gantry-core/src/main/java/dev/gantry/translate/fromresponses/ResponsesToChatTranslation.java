@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromresponses;
 
+import dev.gantry.translate.TranslationJson;
 import dev.gantry.translate.StreamTranslator;
 import dev.gantry.translate.Translation;
 import java.time.Clock;
@@ -44,7 +45,7 @@ public final class ResponsesToChatTranslation implements Translation {
      * {@code local_shell_call} items. Parses the request (it may be large); call once per request.
      */
     public ResponsesToChatTranslation forRequest(byte[] clientBody) {
-        return new ResponsesToChatTranslation(clock, ids, ResponsesContext.of(Json.request(clientBody)));
+        return new ResponsesToChatTranslation(clock, ids, ResponsesContext.of(TranslationJson.request(clientBody)));
     }
 
     @Override

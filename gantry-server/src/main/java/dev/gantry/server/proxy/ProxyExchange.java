@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The relay writes each upstream chunk as it comes and pauses the upstream while the client's
  * write queue is full, so a slow client holds at most one queue's worth of memory. A watchdog
- * ends a stream whose upstream stays silent longer than the provider's read timeout (Vert.x's own
+ * ends a stream whose upstream stays silent longer than the deployment's first-token or idle timeout (Vert.x's own
  * idle timeout stops guarding once the response headers are in): one timer per answer, checking
  * a timestamp that each chunk refreshes, so the per-chunk cost is a field write.
  */

@@ -1,4 +1,4 @@
-package dev.gantry.translate.fromchat;
+package dev.gantry.translate;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,23 +13,23 @@ import dev.gantry.error.ErrorCode;
 import dev.gantry.error.GatewayException;
 import java.io.IOException;
 
-/** The Jackson plumbing of this package: one mapper, lenient reads, compact writes. */
-final class Json {
+/** The Jackson plumbing of the translations: one mapper, lenient reads, compact writes. */
+public final class TranslationJson {
     /** Request bodies are bounded by the server's size limit; base64 images make long strings legitimate. */
-    static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+    public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private Json() {}
+    private TranslationJson() {}
 
-    static ObjectNode object() { return MAPPER.createObjectNode(); }
+    public static ObjectNode object() { return MAPPER.createObjectNode(); }
 
-    static ArrayNode array() { return MAPPER.createArrayNode(); }
+    public static ArrayNode array() { return MAPPER.createArrayNode(); }
 
     /** The client's request, known by the server to be a JSON object. */
-    static ObjectNode request(byte[] body) {
+    public static ObjectNode request(byte[] body) {
         try {
             JsonNode node = MAPPER.readTree(body);
             if (node instanceof ObjectNode object) return object;
@@ -40,7 +40,7 @@ final class Json {
     }
 
     /** An upstream JSON document, or an {@code UPSTREAM_INVALID_RESPONSE} failure naming what was expected. */
-    static JsonNode upstream(byte[] body, String what) {
+    public static JsonNode upstream(byte[] body, String what) {
         try {
             JsonNode node = MAPPER.readTree(body);
             if (node != null && node.isObject()) return node;
@@ -51,7 +51,7 @@ final class Json {
     }
 
     /** A parsed value, or null when the text is not JSON. */
-    static JsonNode parseOrNull(String text) {
+    public static JsonNode parseOrNull(String text) {
         try {
             return MAPPER.readTree(text);
         } catch (IOException e) {
@@ -59,7 +59,7 @@ final class Json {
         }
     }
 
-    static String write(JsonNode node) {
+    public static String write(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
@@ -67,7 +67,7 @@ final class Json {
         }
     }
 
-    static byte[] bytes(JsonNode node) {
+    public static byte[] bytes(JsonNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
@@ -76,7 +76,7 @@ final class Json {
     }
 
     /** The string value, or null when the node is missing or not a string. */
-    static String text(JsonNode node) {
+    public static String text(JsonNode node) {
         return node != null && node.isTextual() ? node.textValue() : null;
     }
 }
