@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromanthropic;
 
+import dev.gantry.protocol.AnthropicErrorTypes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,18 +71,7 @@ final class ErrorMapper {
 
     /** Anthropic's error type for an HTTP status (Anthropic's or the upstream's). */
     static String type(int status) {
-        return switch (status) {
-            case 400 -> "invalid_request_error";
-            case 401 -> "authentication_error";
-            case 402 -> "billing_error";
-            case 403 -> "permission_error";
-            case 404 -> "not_found_error";
-            case 413 -> "request_too_large";
-            case 429 -> "rate_limit_error";
-            case 503, 529 -> "overloaded_error";
-            case 504 -> "timeout_error";
-            default -> status >= 400 && status < 500 ? "invalid_request_error" : "api_error";
-        };
+        return AnthropicErrorTypes.forStatus(status);
     }
 
     byte[] body(int status, byte[] upstreamBody) {

@@ -1,5 +1,6 @@
 package dev.gantry.translate.fromchat;
 
+import dev.gantry.protocol.AnthropicErrorTypes;
 import dev.gantry.translate.TranslationJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,7 +42,7 @@ final class AnthropicErrorMapper {
 
     /** The OpenAI {@code error} object for an Anthropic error type (null: judged by status) and message. */
     static ObjectNode openAiError(String anthropicType, String message, int status) {
-        String type = anthropicType != null ? anthropicType : typeForStatus(status);
+        String type = anthropicType != null ? anthropicType : AnthropicErrorTypes.forStatus(status);
         String msg = message == null || message.isEmpty() ? type : message;
         String[] mapped = switch (type) {
             case "invalid_request_error" -> isContextLength(msg)
@@ -72,18 +73,4 @@ final class AnthropicErrorMapper {
         return m.contains("prompt is too long") || m.contains("context window") || m.contains("context length");
     }
 
-    private static String typeForStatus(int status) {
-        return switch (status) {
-            case 400 -> "invalid_request_error";
-            case 401 -> "authentication_error";
-            case 402 -> "billing_error";
-            case 403 -> "permission_error";
-            case 404 -> "not_found_error";
-            case 413 -> "request_too_large";
-            case 429 -> "rate_limit_error";
-            case 504 -> "timeout_error";
-            case 503, 529 -> "overloaded_error";
-            default -> "api_error";
-        };
-    }
 }
