@@ -39,7 +39,11 @@ public final class DeploymentHealth {
 
     public long failures() { return failures.get(); }
 
-    public boolean isCooling(long now) { return now - coolUntil.get() < 0; }
+    /** 0 means not cooling (nanoTime may be negative, so no instant can stand for "never"). */
+    public boolean isCooling(long now) {
+        long until = coolUntil.get();
+        return until != 0 && now - until < 0;
+    }
 
     boolean atCapacity() {
         int max = deployment.maxConcurrent();
@@ -92,7 +96,8 @@ public final class DeploymentHealth {
     /** Gives the slot back after a 429: not a fault, but no more requests until {@code retryAfter} passed. */
     public void releaseOverloaded(long now, Duration retryAfter) {
         inFlight.decrementAndGet();
-        coolUntil.set(now + retryAfter.toNanos());
+        long until = now + retryAfter.toNanos();
+        coolUntil.set(until == 0 ? 1 : until);
     }
 
     /** Gives the slot back after an answer that says nothing of the deployment's health (client left, client error). */

@@ -13,7 +13,7 @@ final class RetryAfter {
         if (header == null) return DEFAULT;
         try {
             double seconds = Double.parseDouble(header.trim());
-            if (seconds < 0) return DEFAULT;
+            if (Double.isNaN(seconds) || seconds < 0) return DEFAULT;
             Duration d = Duration.ofMillis((long) (seconds * 1000));
             return d.compareTo(MAX) > 0 ? MAX : d;
         } catch (NumberFormatException e) {

@@ -42,6 +42,8 @@ final class UsageChunkFilter {
             eventStart = boundary;
             i = boundary - 1;
         }
+        // extra blank lines the scan above stepped over belong to no event: keep them as they were
+        if (eventStart < end) out.appendBytes(in, eventStart, end - eventStart);
         return out;
     }
 

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,12 @@ public final class UsageSpool implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             FileChannel lockChannel = FileChannel.open(dir.resolve("spool.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = lockChannel.tryLock();
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock(); // null: another process holds it
+            } catch (OverlappingFileLockException sameProcess) {
+                lock = null;
+            }
             if (lock == null) {
                 lockChannel.close();
                 throw new IllegalStateException("the usage spool " + dir + " is in use by another gantry process");

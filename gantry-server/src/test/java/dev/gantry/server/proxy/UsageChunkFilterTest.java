@@ -1,0 +1,128 @@
+package dev.gantry.server.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/** The filter drops exactly the usage-only chunk of an OpenAI stream and passes every other byte through. */
+class UsageChunkFilterTest {
+    static final String ROLE = "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\"}}]}\n\n";
+    static final String CONTENT = "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Grüße, 世界\"}}]}\n\n";
+    static final String FINISH = "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n";
+    static final String USAGE_ONLY = "data: {\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":3,\"total_tokens\":15}}\n\n";
+    static final String DONE = "data: [DONE]\n\n";
+
+    static final String STREAM = ROLE + CONTENT + FINISH + USAGE_ONLY + DONE;
+    static final String FILTERED = ROLE + CONTENT + FINISH + DONE;
+
+    static byte[] bytes(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+
+    /** Everything the client would get: each chunk filtered, then the flush. */
+    static String run(byte[]... chunks) {
+        var filter = new UsageChunkFilter();
+        Buffer out = Buffer.buffer();
+        for (byte[] chunk : chunks) out.appendBuffer(filter.filter(Buffer.buffer(chunk)));
+        out.appendBuffer(filter.flush());
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    static String run(String... chunks) {
+        return run(Arrays.stream(chunks).map(UsageChunkFilterTest::bytes).toArray(byte[][]::new));
+    }
+
+    @Test
+    void dropsTheUsageOnlyChunkAndKeepsTheRestByteForByte() {
+        assertThat(run(STREAM)).isEqualTo(FILTERED);
+    }
+
+    @Test
+    void keepsAChunkWithEmptyChoicesAndNullUsage() {
+        String nullUsage = "data: {\"id\":\"c1\",\"choices\":[],\"usage\":null}\n\n";
+
+        assertThat(run(ROLE + nullUsage + DONE)).isEqualTo(ROLE + nullUsage + DONE);
+    }
+
+    @Test
+    void keepsAChunkThatCarriesUsageBesideItsChoices() {
+        String contentWithUsage = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":1}}\n\n";
+
+        assertThat(run(contentWithUsage + DONE)).isEqualTo(contentWithUsage + DONE);
+    }
+
+    @Test
+    void keepsAChunkThatOnlyMentionsUsageInItsText() {
+        String mention = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\\\"usage\\\": {\"}}]}\n\n";
+
+        assertThat(run(mention)).isEqualTo(mention);
+    }
+
+    @Test
+    void dropsTheUsageOnlyChunkWithCrLfLineEndings() {
+        String crlf = STREAM.replace("\n", "\r\n");
+
+        assertThat(run(crlf)).isEqualTo(FILTERED.replace("\n", "\r\n"));
+    }
+
+    @Test
+    void dropsTheUsageOnlyChunkWithoutASpaceAfterData() {
+        assertThat(run(ROLE + USAGE_ONLY.replace("data: ", "data:") + DONE)).isEqualTo(ROLE + DONE);
+    }
+
+    @Test
+    void worksWhenTheStreamIsSplitInTwoAtEveryBytePosition() {
+        byte[] stream = bytes(STREAM);
+        for (int cut = 0; cut <= stream.length; cut++) {
+            assertThat(run(Arrays.copyOfRange(stream, 0, cut), Arrays.copyOfRange(stream, cut, stream.length)))
+                    .as("cut at byte %d", cut).isEqualTo(FILTERED);
+        }
+    }
+
+    @Test
+    void worksWhenTheStreamArrivesOneByteAtATime() {
+        byte[] stream = bytes(STREAM);
+        byte[][] chunks = new byte[stream.length][];
+        for (int i = 0; i < stream.length; i++) chunks[i] = new byte[] {stream[i]};
+
+        assertThat(run(chunks)).isEqualTo(FILTERED);
+    }
+
+    @Test
+    void holdsBackAnIncompleteEventUntilItsEndArrives() {
+        var filter = new UsageChunkFilter();
+
+        Buffer first = filter.filter(Buffer.buffer(ROLE + "data: {\"choices\":[]"));
+        Buffer second = filter.filter(Buffer.buffer(",\"usage\":{\"total_tokens\":1}}\n\n" + DONE));
+
+        assertThat(first.toString()).isEqualTo(ROLE);
+        assertThat(second.toString()).isEqualTo(DONE);
+        assertThat(filter.flush().length()).isZero();
+    }
+
+    @Test
+    void flushReturnsAHeldBackIncompleteTail() {
+        var filter = new UsageChunkFilter();
+        String unterminated = "data: {\"choices\":[{\"delta\":{\"content\":\"cut\"}}]}\n";
+
+        assertThat(filter.filter(Buffer.buffer(CONTENT + unterminated)).toString(StandardCharsets.UTF_8)).isEqualTo(CONTENT);
+        assertThat(filter.flush().toString()).isEqualTo(unterminated);
+        assertThat(filter.flush().length()).isZero();
+    }
+
+    @Test
+    void aStreamWithoutUsageIsUnchanged() {
+        String stream = ROLE + CONTENT + DONE;
+
+        assertThat(run(stream)).isEqualTo(stream);
+    }
+
+    @Test
+    void keepsExtraBlankLinesBetweenEvents() {
+        String stream = CONTENT + "\n" + DONE;
+
+        assertThat(run(CONTENT + "\n", DONE)).isEqualTo(stream);
+    }
+}

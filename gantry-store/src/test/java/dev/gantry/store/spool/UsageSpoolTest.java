@@ -1,0 +1,211 @@
+package dev.gantry.store.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.store.spool.UsageSpool.Position;
+import dev.gantry.usage.Outcome;
+import dev.gantry.usage.TokenUsage;
+import dev.gantry.usage.UsageRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The usage spool: what a restart replays, and what it must not. */
+class UsageSpoolTest {
+    @TempDir
+    Path dir;
+
+    static UsageRecord record(String id, String model) {
+        return new UsageRecord(id, Instant.parse("2025-06-01T10:00:00Z"), "key-1", "chat_completions", model, model,
+                "fleet/" + model, new TokenUsage(100, 20, 5, false), 1_234, 200, Outcome.OK, 250, 40, true);
+    }
+
+    static List<UsageRecord> records(int n) {
+        return IntStream.range(0, n).mapToObj(i -> record("req-" + i, "qwen3-coder")).toList();
+    }
+
+    /** Appends and syncs in a spool opened and closed for the purpose, as a run of the gateway would. */
+    private List<Position> appendInOneRun(List<UsageRecord> records) {
+        try (UsageSpool spool = UsageSpool.open(dir)) {
+            List<Position> positions = spool.append(records.stream().map(UsageSpool::encode).toList());
+            spool.force();
+            return positions;
+        }
+    }
+
+    /** What a restart would replay. */
+    private List<UsageRecord> replay() {
+        var replayed = new ArrayList<UsageRecord>();
+        try (UsageSpool spool = UsageSpool.open(dir)) {
+            long count = spool.replay(100, replayed::addAll);
+            assertThat(count).isEqualTo(replayed.size());
+        }
+        return replayed;
+    }
+
+    private List<String> segmentFiles() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("spool-")).sorted().toList();
+        }
+    }
+
+    @Test
+    void replayReturnsEveryAppendedRecordOnceInOrder() {
+        List<UsageRecord> written = records(5);
+        appendInOneRun(written);
+
+        assertThat(replay()).containsExactlyElementsOf(written);
+    }
+
+    @Test
+    void replayHandsRecordsOverInBatchesOfTheGivenSize() {
+        appendInOneRun(records(5));
+        var batchSizes = new ArrayList<Integer>();
+
+        try (UsageSpool spool = UsageSpool.open(dir)) {
+            assertThat(spool.replay(2, batch -> batchSizes.add(batch.size()))).isEqualTo(5);
+        }
+
+        assertThat(batchSizes).containsExactly(2, 2, 1);
+    }
+
+    @Test
+    void replayedRecordsAreNotReplayedAgain() {
+        appendInOneRun(records(3));
+        replay();
+
+        assertThat(replay()).isEmpty();
+    }
+
+    @Test
+    void anEmptySpoolReplaysNothing() {
+        assertThat(replay()).isEmpty();
+    }
+
+    @Test
+    void positionsAreTheByteOffsetsJustPastEachLine() {
+        List<UsageRecord> written = List.of(record("a", "qwen3-coder"), record("b", "модель-ü"));
+        List<Position> positions = appendInOneRun(written);
+
+        long first = UsageSpool.encode(written.get(0)).length;
+        long second = UsageSpool.encode(written.get(1)).length;
+        assertThat(positions).containsExactly(new Position(1, first), new Position(1, first + second));
+    }
+
+    @Test
+    void replaySkipsWhatIsBehindTheCheckpoint() {
+        List<UsageRecord> written = records(4);
+        try (UsageSpool spool = UsageSpool.open(dir)) {
+            List<Position> positions = spool.append(written.stream().map(UsageSpool::encode).toList());
+            spool.force();
+            spool.checkpoint(positions.get(1));
+        }
+
+        assertThat(replay()).containsExactlyElementsOf(written.subList(2, 4));
+    }
+
+    @Test
+    void nonAsciiTextBeforeTheCheckpointDoesNotShiftTheReplayPosition() {
+        List<UsageRecord> stored = List.of(record("r1", "модель-ü"), record("r2", "模型-🚀"), record("r3", "модель-ü"));
+        List<UsageRecord> pending = List.of(record("r4", "модель-ü"), record("r5", "plain"));
+        try (UsageSpool spool = UsageSpool.open(dir)) {
+            List<Position> positions = spool.append(stored.stream().map(UsageSpool::encode).toList());
+            spool.append(pending.stream().map(UsageSpool::encode).toList());
+            spool.force();
+            spool.checkpoint(positions.getLast());
+        }
+
+        assertThat(replay()).containsExactlyElementsOf(pending);
+    }
+
+    @Test
+    void aTornLastLineIsSkipped() throws IOException {
+        List<UsageRecord> written = records(2);
+        appendInOneRun(written);
+        byte[] line = UsageSpool.encode(record("torn", "qwen3-coder"));
+        Files.write(dir.resolve("spool-000001.log"), Arrays.copyOf(line, line.length / 2), StandardOpenOption.APPEND);
+
+        assertThat(replay()).containsExactlyElementsOf(written);
+    }
+
+    @Test
+    void recordsAppendedAfterATornLineAreReplayed() throws IOException {
+        appendInOneRun(records(1));
+        byte[] line = UsageSpool.encode(record("torn", "qwen3-coder"));
+        Files.write(dir.resolve("spool-000001.log"), Arrays.copyOf(line, line.length / 2), StandardOpenOption.APPEND);
+        replay();
+
+        UsageRecord after = record("after-restart", "qwen3-coder");
+        appendInOneRun(List.of(after));
+
+        assertThat(replay()).containsExactly(after);
+    }
+
+    @Test
+    void aSecondOpenWhileTheFirstIsOpenFailsWithAClearMessage() {
+        try (UsageSpool first = UsageSpool.open(dir)) {
+            assertThatThrownBy(() -> UsageSpool.open(dir))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(dir.toString())
+                    .hasMessageContaining("in use");
+        }
+    }
+
+    @Test
+    void theDirectoryCanBeOpenedAgainOnceClosed() {
+        UsageSpool.open(dir).close();
+
+        try (UsageSpool again = UsageSpool.open(dir)) {
+            assertThat(again).isNotNull();
+        }
+    }
+
+    @Test
+    void segmentsBehindTheCheckpointAreDeleted() throws IOException {
+        appendInOneRun(records(2)); // segment 1
+        replay();
+        assertThat(segmentFiles()).containsExactly("spool-000001.log");
+
+        try (UsageSpool spool = UsageSpool.open(dir)) {
+            spool.replay(100, batch -> {});
+            List<Position> positions = spool.append(List.of(UsageSpool.encode(record("next", "m"))));
+            assertThat(positions.getFirst().segment()).isEqualTo(2);
+            spool.force();
+            assertThat(segmentFiles()).containsExactly("spool-000001.log", "spool-000002.log");
+
+            spool.checkpoint(positions.getFirst());
+        }
+
+        assertThat(segmentFiles()).containsExactly("spool-000002.log");
+        assertThat(replay()).isEmpty();
+    }
+
+    @Test
+    void replayMovesTheCheckpointAndDeletesEveryWhollyReplayedSegmentButTheLast() throws IOException {
+        List<UsageRecord> first = records(2);
+        List<UsageRecord> second = List.of(record("later", "m"));
+        appendInOneRun(first); // segment 1
+        appendInOneRun(second); // segment 2
+
+        assertThat(replay()).containsExactlyElementsOf(concat(first, second));
+        assertThat(segmentFiles()).containsExactly("spool-000002.log");
+        assertThat(new String(Files.readAllBytes(dir.resolve("checkpoint")), StandardCharsets.US_ASCII).trim())
+                .isEqualTo("2 " + Files.size(dir.resolve("spool-000002.log")));
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        return Stream.concat(a.stream(), b.stream()).toList();
+    }
+}
