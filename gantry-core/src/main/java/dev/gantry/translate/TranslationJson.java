@@ -79,4 +79,14 @@ public final class TranslationJson {
     public static String text(JsonNode node) {
         return node != null && node.isTextual() ? node.textValue() : null;
     }
+
+    /** The fields of {@code request} not in {@code handled}: what a translation drops, for its debug log. */
+    public static java.util.List<String> unhandledFields(ObjectNode request, java.util.Set<String> handled) {
+        var dropped = new java.util.ArrayList<String>();
+        for (var names = request.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!handled.contains(name)) dropped.add(name);
+        }
+        return dropped;
+    }
 }

@@ -6,8 +6,6 @@ import static dev.gantry.translate.fromresponses.ResponsesInput.invalid;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -79,11 +77,7 @@ final class ResponsesRequestMapper {
 
     private static void logDropped(ObjectNode req) {
         if (!LOG.isDebugEnabled()) return;
-        List<String> dropped = new ArrayList<>();
-        for (Iterator<String> names = req.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!HANDLED.contains(name)) dropped.add(name);
-        }
+        List<String> dropped = TranslationJson.unhandledFields(req, HANDLED);
         if (!dropped.isEmpty()) LOG.debug("ignoring Responses fields Chat Completions has no counterpart for: {}", dropped);
     }
 
