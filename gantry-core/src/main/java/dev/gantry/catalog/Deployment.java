@@ -18,4 +18,12 @@ public record Deployment(Provider provider, String upstreamModel, int weight, in
 
     /** A short name for logs, metrics and usage rows: {@code provider/upstream-model}. */
     public String id() { return provider.name() + "/" + upstreamModel; }
+
+    /**
+     * Routing looks deployments up by value on every request; the generated hash walks the provider,
+     * its secret and timeouts each time. Equal deployments have equal names, so this agrees with
+     * {@code equals}, and both strings cache their hashes.
+     */
+    @Override
+    public int hashCode() { return 31 * provider.name().hashCode() + upstreamModel.hashCode(); }
 }
