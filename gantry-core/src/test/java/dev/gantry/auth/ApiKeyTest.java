@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Whether a key may be used now, and for which models. */
@@ -65,5 +66,36 @@ class ApiKeyTest {
         models.add("*");
 
         assertThat(k.allowsModel("claude-opus-4-5")).isFalse();
+    }
+
+    static ApiKey rotated(String hash, String previousHash, Instant previousValidUntil) {
+        return new ApiKey("k1", "ci", hash, "sk-gantry-abcdef...", Role.MEMBER, List.of(), NOW.minus(Duration.ofDays(30)),
+                null, null, "usr_1", null, Map.of(), null, null, previousHash, previousValidUntil);
+    }
+
+    @Test
+    void theCurrentSecretAlwaysMatches() {
+        assertThat(key(null, null, List.of()).matchesHash("hash", NOW)).isTrue();
+        assertThat(key(null, null, List.of()).matchesHash("other", NOW)).isFalse();
+    }
+
+    @Test
+    void thePreviousSecretMatchesUntilItsGraceEnds() {
+        ApiKey k = rotated("new", "old", NOW);
+
+        assertThat(k.matchesHash("old", NOW.minusMillis(1))).isTrue();
+        assertThat(k.matchesHash("old", NOW)).isFalse();
+        assertThat(k.matchesHash("new", NOW.plus(Duration.ofDays(1)))).isTrue();
+        assertThat(rotated("new", "old", null).matchesHash("old", NOW)).isFalse();
+    }
+
+    @Test
+    void keysMadeBeforeGovernanceHaveNoUserNoTagsAndNoLimits() {
+        ApiKey k = key(null, null, List.of());
+
+        assertThat(k.userId()).isNull();
+        assertThat(k.metadata()).isEmpty();
+        assertThat(k.quota()).isEqualTo(dev.gantry.identity.Quota.NONE);
+        assertThat(k.with(k.settings())).isEqualTo(k);
     }
 }

@@ -21,7 +21,7 @@ import javax.sql.DataSource;
 public final class UsageRepository {
     private static final String COLUMNS = "request_id, ts, usage_day, key_id, endpoint, model, deployment, input_tokens, "
             + "output_tokens, cached_input_tokens, estimated, cost_nanos, http_status, outcome, latency_ms, ttft_ms, stream, "
-            + "served_model";
+            + "served_model, user_id, team_id";
 
     private final DataSource ds;
 
@@ -29,7 +29,7 @@ public final class UsageRepository {
 
     /** Inserts the rows in one transaction. */
     public void insertBatch(List<UsageRecord> records) {
-        String sql = "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -71,30 +71,15 @@ public final class UsageRepository {
                 insertBatch(List.of(r));
             } catch (StoreException e) {
                 if (!(e.getCause() instanceof SQLException sql) || !isDataError(sql)) throw e;
-                if (!isUniqueViolation(sql)) refused.add(r.requestId());
+                if (!Jdbc.isUniqueViolation(sql)) refused.add(r.requestId());
             }
         }
         return refused;
     }
 
     private static boolean isDataError(SQLException e) {
-        String state = sqlState(e);
+        String state = Jdbc.sqlState(e);
         return state != null && (state.startsWith("22") || state.startsWith("23"));
-    }
-
-    private static boolean isUniqueViolation(SQLException e) {
-        return "23505".equals(sqlState(e));
-    }
-
-    /** The state of the first chained exception that has one: batch failures nest the row's cause. */
-    private static String sqlState(SQLException e) {
-        for (Throwable t = e; t != null; t = t instanceof SQLException s && s.getNextException() != null ? s.getNextException() : t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null && !s.getSQLState().isEmpty()) {
-                String state = s.getSQLState();
-                if (!state.equals("HY000") && !state.startsWith("08")) return state;
-            }
-        }
-        return null;
     }
 
     public Optional<UsageRecord> findByRequestId(String requestId) {
@@ -142,6 +127,28 @@ public final class UsageRepository {
         }
     }
 
+    /**
+     * What was spent at or after {@code since}, summed by key, by user, by team and overall: the
+     * spend a budget whose period started then has used. One pass over the period's rows.
+     */
+    public SpendTotals spendSince(Instant since) {
+        String sql = "SELECT key_id, user_id, team_id, SUM(cost_nanos) AS cost_nanos, "
+                + "SUM(input_tokens + output_tokens) AS tokens FROM usage_records WHERE ts >= ? GROUP BY key_id, user_id, team_id";
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, Jdbc.ts(since));
+            try (ResultSet rs = ps.executeQuery()) {
+                var totals = new SpendTotals.Builder();
+                while (rs.next()) {
+                    totals.add(rs.getString("key_id"), rs.getString("user_id"), rs.getString("team_id"),
+                            new Spend(rs.getLong("cost_nanos"), rs.getLong("tokens")));
+                }
+                return totals.build();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("sum spend since " + since, e);
+        }
+    }
+
     private static void bind(PreparedStatement ps, UsageRecord r) throws SQLException {
         ps.setString(1, r.requestId());
         ps.setObject(2, Jdbc.ts(r.timestamp()));
@@ -162,6 +169,8 @@ public final class UsageRepository {
         else ps.setNull(16, Types.BIGINT);
         ps.setBoolean(17, r.stream());
         ps.setString(18, r.servedModel());
+        ps.setString(19, r.userId());
+        ps.setString(20, r.teamId());
     }
 
     private static UsageRecord read(ResultSet rs) throws SQLException {
@@ -170,7 +179,8 @@ public final class UsageRepository {
         var usage = new TokenUsage(rs.getLong("input_tokens"), rs.getLong("output_tokens"),
                 rs.getLong("cached_input_tokens"), rs.getBoolean("estimated"));
         return new UsageRecord(rs.getString("request_id"), Jdbc.instant(rs, "ts"), rs.getString("key_id"),
-                rs.getString("endpoint"), rs.getString("model"), rs.getString("served_model"), rs.getString("deployment"), usage,
+                rs.getString("user_id"), rs.getString("team_id"), rs.getString("endpoint"), rs.getString("model"),
+                rs.getString("served_model"), rs.getString("deployment"), usage,
                 rs.getLong("cost_nanos"), rs.getInt("http_status"),
                 Outcome.valueOf(rs.getString("outcome").toUpperCase(Locale.ROOT)), rs.getLong("latency_ms"), ttft,
                 rs.getBoolean("stream"));

@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -27,10 +28,26 @@ enum TestDatabases {
     private static final int POOL_SIZE = 2;
 
     Fresh create() {
+        return create(settings -> {});
+    }
+
+    /**
+     * A fresh database on which {@code beforeOpen} acts before the gateway first opens (and
+     * migrates) it: to set up data as an older version left it.
+     */
+    Fresh create(Consumer<DatabaseSettings> beforeOpen) {
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         if (this == H2) {
-            var settings = new DatabaseSettings("jdbc:h2:mem:gantry_test_" + id, null, null, POOL_SIZE);
-            return new Fresh(this, settings, "PUBLIC", Database.open(settings));
+            // the setting Database.open would add, so that every connection opens the same URL
+            var settings = new DatabaseSettings("jdbc:h2:mem:gantry_test_" + id + ";DB_CLOSE_ON_EXIT=FALSE", null, null,
+                    POOL_SIZE);
+            // an in-memory database lives while a connection to it is open: this one spans beforeOpen and the pool's start
+            try (Connection keeper = DriverManager.getConnection(settings.url())) {
+                beforeOpen.accept(settings);
+                return new Fresh(this, settings, "PUBLIC", Database.open(settings));
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
         }
         Assumptions.assumeTrue(PG_URL != null && !PG_URL.isBlank(), "GANTRY_TEST_PG_URL is not set");
         String schema = "gantry_test_" + id;
@@ -38,6 +55,7 @@ enum TestDatabases {
         var settings = new DatabaseSettings(PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema,
                 null, null, POOL_SIZE);
         try {
+            beforeOpen.accept(settings);
             return new Fresh(this, settings, schema, Database.open(settings));
         } catch (RuntimeException e) {
             pgExecute("DROP SCHEMA " + schema + " CASCADE");

@@ -27,6 +27,8 @@ final class SpoolCodec {
             g.writeStringField("id", r.requestId());
             g.writeStringField("ts", r.timestamp().toString());
             g.writeStringField("key", r.keyId());
+            if (r.userId() != null) g.writeStringField("user", r.userId());
+            if (r.teamId() != null) g.writeStringField("team", r.teamId());
             g.writeStringField("endpoint", r.endpoint());
             g.writeStringField("model", r.model());
             g.writeStringField("served", r.servedModel());
@@ -55,7 +57,8 @@ final class SpoolCodec {
             JsonNode n = TREE.readTree(line);
             if (n == null || !n.has("stream")) return null;
             return new UsageRecord(n.path("id").asText(), Instant.parse(n.path("ts").asText()), text(n, "key"),
-                    n.path("endpoint").asText(), text(n, "model"), text(n, "served"), text(n, "deployment"),
+                    text(n, "user"), text(n, "team"), n.path("endpoint").asText(), text(n, "model"), text(n, "served"),
+                    text(n, "deployment"),
                     new TokenUsage(n.path("in").asLong(), n.path("out").asLong(), n.path("cached").asLong(), n.path("est").asBoolean()),
                     n.path("cost").asLong(), n.path("status").asInt(),
                     Outcome.valueOf(n.path("outcome").asText().toUpperCase(Locale.ROOT)), n.path("latency").asLong(),

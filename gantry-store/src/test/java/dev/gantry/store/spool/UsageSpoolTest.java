@@ -94,6 +94,16 @@ class UsageSpoolTest {
     }
 
     @Test
+    void theUserAndTeamOfARecordAreReplayed() {
+        var withOwner = new UsageRecord("owned", Instant.parse("2025-06-01T10:00:00Z"), "key-1", "usr_1", "team_1",
+                "chat_completions", "m", "m", "fleet/m", new TokenUsage(1, 2, 0, false), 3, 200, Outcome.OK, 4, -1, false);
+        List<UsageRecord> written = List.of(withOwner, record("legacy", "m"));
+        appendInOneRun(written);
+
+        assertThat(replay()).containsExactlyElementsOf(written);
+    }
+
+    @Test
     void positionsAreTheByteOffsetsJustPastEachLine() {
         List<UsageRecord> written = List.of(record("a", "qwen3-coder"), record("b", "модель-ü"));
         List<Position> positions = appendInOneRun(written);
