@@ -1,9 +1,11 @@
 package dev.gantry.catalog;
 
+import dev.gantry.limits.RateLimit;
 import dev.gantry.routing.QueuePolicy;
 import dev.gantry.routing.RetryPolicy;
 import dev.gantry.routing.Strategy;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A model as clients name it, the deployments that serve it, and what its tokens cost.
@@ -16,9 +18,11 @@ import java.util.List;
  *                  overloaded, the prompt too long for its context, images it cannot take)
  * @param queue     how requests wait when every deployment is at its concurrency cap
  * @param acceptsImages false for a text-only model: requests with images go to its fallbacks
+ * @param limits    rate limits on all requests to this model, whoever sends them ({@code limits:})
  */
 public record Model(String name, List<String> aliases, List<Deployment> deployments, Price price, Strategy strategy,
-                    List<String> fallbacks, RetryPolicy retry, QueuePolicy queue, boolean acceptsImages) {
+                    List<String> fallbacks, RetryPolicy retry, QueuePolicy queue, boolean acceptsImages,
+                    Optional<RateLimit> limits) {
     public Model {
         aliases = List.copyOf(aliases);
         fallbacks = List.copyOf(fallbacks);

@@ -9,8 +9,12 @@ import java.util.Map;
  * field nullable. {@link ConfigValidator} turns it into the immutable {@link GatewayConfig}, filling
  * defaults and checking references. Field names are snake_case in YAML.
  */
-record ConfigFile(Server server, Database database, Redis redis, Usage usage, Routing routing,
+record ConfigFile(Server server, Database database, Redis redis, Usage usage, Routing routing, Governance governance,
                   List<ProviderEntry> providers, List<ModelEntry> models) {
+
+    record Governance(String timeZone, String alertWebhook, List<Integer> alertThresholds, Long maxOutputTokens) {}
+
+    record LimitsEntry(Long rpm, Long tpm, Integer maxParallel) {}
 
     record Routing(Integer breakerFailures, Long breakerCooldownMs) {}
 
@@ -30,7 +34,8 @@ record ConfigFile(Server server, Database database, Redis redis, Usage usage, Ro
     record TimeoutsEntry(Long connectMs, Long firstTokenMs, Long idleMs, Long totalMs) {}
 
     record ModelEntry(String name, List<String> aliases, String strategy, List<String> fallbacks, RetryEntry retry,
-                      QueueEntry queue, Boolean acceptsImages, List<DeploymentEntry> deployments, PriceEntry price) {}
+                      QueueEntry queue, Boolean acceptsImages, List<DeploymentEntry> deployments, PriceEntry price,
+                      LimitsEntry limits) {}
 
     record QueueEntry(Integer maxWaiting, Long maxWaitMs) {}
 

@@ -9,8 +9,11 @@ import dev.gantry.catalog.ProviderType;
 import dev.gantry.catalog.Secret;
 import dev.gantry.catalog.Timeouts;
 import dev.gantry.config.GatewayConfig.DatabaseSettings;
+import dev.gantry.config.GatewayConfig.GovernanceSettings;
 import dev.gantry.config.GatewayConfig.ServerSettings;
 import dev.gantry.config.GatewayConfig.UsageSettings;
+import dev.gantry.limits.RateLimit;
+import dev.gantry.limits.Scope;
 import dev.gantry.routing.QueuePolicy;
 import dev.gantry.routing.RetryPolicy;
 import dev.gantry.routing.Strategy;
@@ -19,7 +22,10 @@ import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -47,7 +53,8 @@ final class ConfigValidator {
         var models = models(orEmpty(file.models()), providers);
         return new GatewayConfig(server(file.server()), database(file.database()),
                 Optional.ofNullable(file.redis()).map(ConfigFile.Redis::url).filter(u -> !u.isBlank()),
-                usage(file.usage()), routing(file.routing()), List.copyOf(providers.values()), new ModelCatalog(models));
+                usage(file.usage()), routing(file.routing()), governance(file.governance()), List.copyOf(providers.values()),
+                new ModelCatalog(models));
     }
 
     private ServerSettings server(ConfigFile.Server s) {
@@ -89,6 +96,44 @@ final class ConfigValidator {
         if (r == null) r = new ConfigFile.Routing(null, null);
         return new GatewayConfig.RoutingSettings(between(r.breakerFailures(), 5, 1, 1_000_000, "/routing/breaker_failures"),
                 millis(r.breakerCooldownMs(), Duration.ofSeconds(30), "/routing/breaker_cooldown_ms"));
+    }
+
+    private GovernanceSettings governance(ConfigFile.Governance g) {
+        if (g == null) g = new ConfigFile.Governance(null, null, null, null);
+        ZoneId zone = ZoneOffset.UTC;
+        if (g.timeZone() != null) {
+            try {
+                zone = ZoneId.of(g.timeZone());
+            } catch (DateTimeException e) {
+                fail("/governance/time_zone", "is not a time zone such as UTC or Europe/Berlin: '" + g.timeZone() + "'");
+            }
+        }
+        Optional<URI> webhook = Optional.ofNullable(g.alertWebhook()).filter(u -> !u.isBlank())
+                .map(u -> url(u, "/governance/alert_webhook"));
+        List<Integer> thresholds = g.alertThresholds() == null ? List.of(50, 80, 100) : g.alertThresholds();
+        if (thresholds.size() > 31) fail("/governance/alert_thresholds", "at most 31 thresholds, got " + thresholds.size());
+        for (int i = 0; i < thresholds.size(); i++) {
+            Integer t = thresholds.get(i);
+            if (t == null || t < 1 || t > 1000) fail("/governance/alert_thresholds/" + i, "must be a percentage between 1 and 1000, got " + t);
+        }
+        long maxOutput = g.maxOutputTokens() == null ? 4096 : g.maxOutputTokens();
+        if (maxOutput < 1 || maxOutput > 10_000_000) fail("/governance/max_output_tokens", "must be between 1 and 10000000, got " + maxOutput);
+        return new GovernanceSettings(zone, webhook, thresholds, maxOutput);
+    }
+
+    /** A model's {@code limits:}; 0 or absent limits nothing of that kind. */
+    private Optional<RateLimit> limits(String model, ConfigFile.LimitsEntry l, String at) {
+        if (l == null) return Optional.empty();
+        long rpm = perMinute(l.rpm(), at + "/rpm"), tpm = perMinute(l.tpm(), at + "/tpm");
+        int parallel = between(l.maxParallel(), 0, 0, 1_000_000, at + "/max_parallel");
+        if (rpm == 0 && tpm == 0 && parallel == 0) return Optional.empty();
+        return Optional.of(new RateLimit(Scope.model(model), rpm, tpm, parallel));
+    }
+
+    private long perMinute(Long value, String at) {
+        if (value == null) return 0;
+        if (value < 0 || value > 1_000_000_000_000L) fail(at, "must be between 0 and 1000000000000, got " + value);
+        return value;
     }
 
     private Map<String, Provider> providers(List<ConfigFile.ProviderEntry> entries) {
@@ -152,7 +197,7 @@ final class ConfigValidator {
                     "unknown strategy '" + strategyName + "' (supported: " + Strategy.supportedNames() + ")"));
             models.add(new Model(name, aliases(orEmpty(e.aliases()), at + "/aliases", exactAliases), deployments,
                     price(e.price(), at + "/price"), strategy, orEmpty(e.fallbacks()), retry(e.retry(), at + "/retry"),
-                    queue(e.queue(), at + "/queue"), !Boolean.FALSE.equals(e.acceptsImages())));
+                    queue(e.queue(), at + "/queue"), !Boolean.FALSE.equals(e.acceptsImages()), limits(name, e.limits(), at + "/limits")));
         }
         for (int i = 0; i < models.size(); i++) {
             for (int j = 0; j < models.get(i).fallbacks().size(); j++) {

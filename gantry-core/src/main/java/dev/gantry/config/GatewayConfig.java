@@ -2,14 +2,33 @@ package dev.gantry.config;
 
 import dev.gantry.catalog.ModelCatalog;
 import dev.gantry.catalog.Provider;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 
 /** The validated, immutable configuration the gateway runs with. */
 public record GatewayConfig(ServerSettings server, DatabaseSettings database, Optional<String> redisUrl,
-                            UsageSettings usage, RoutingSettings routing, List<Provider> providers, ModelCatalog catalog) {
+                            UsageSettings usage, RoutingSettings routing, GovernanceSettings governance,
+                            List<Provider> providers, ModelCatalog catalog) {
+
+    /**
+     * Budgets and alerts (per-model rate limits live on each {@code Model}).
+     *
+     * @param timeZone        where budget days, weeks and months begin
+     * @param alertWebhook    where threshold alerts are posted (Slack-compatible {@code {"text"}}), if anywhere
+     * @param alertThresholds percentages of a budget that post an alert once per period
+     * @param maxOutputTokens the output a request without {@code max_tokens} is assumed to produce
+     *                        when budgets and token limits reserve its worst case
+     */
+    public record GovernanceSettings(ZoneId timeZone, Optional<URI> alertWebhook, List<Integer> alertThresholds,
+                                     long maxOutputTokens) {
+        public GovernanceSettings {
+            alertThresholds = List.copyOf(alertThresholds);
+        }
+    }
 
     /** A deployment failing {@code breakerFailures} times in a row is left alone for {@code breakerCooldown}. */
     public record RoutingSettings(int breakerFailures, Duration breakerCooldown) {}
@@ -40,10 +59,10 @@ public record GatewayConfig(ServerSettings server, DatabaseSettings database, Op
     public record UsageSettings(int batchSize, Duration flushInterval, int queueCapacity, boolean durable, Path spoolDir) {}
 
     public GatewayConfig withPort(int port) {
-        return new GatewayConfig(server.withPort(port), database, redisUrl, usage, routing, providers, catalog);
+        return new GatewayConfig(server.withPort(port), database, redisUrl, usage, routing, governance, providers, catalog);
     }
 
     public GatewayConfig withDatabase(DatabaseSettings db) {
-        return new GatewayConfig(server, db, redisUrl, usage, routing, providers, catalog);
+        return new GatewayConfig(server, db, redisUrl, usage, routing, governance, providers, catalog);
     }
 }

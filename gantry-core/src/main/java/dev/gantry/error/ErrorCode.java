@@ -19,8 +19,13 @@ public enum ErrorCode {
     MODEL_NOT_ALLOWED(403, "permission_error", "model_not_allowed", "permission_error", false),
     UNKNOWN_MODEL(404, "invalid_request_error", "model_not_found", "not_found_error", false),
     NOT_FOUND(404, "invalid_request_error", "not_found", "not_found_error", false),
+    CONFLICT(409, "invalid_request_error", "conflict", "invalid_request_error", false),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed", "invalid_request_error", false),
     CAPACITY(429, "rate_limit_error", "capacity_exceeded", "rate_limit_error", true),
+    /** A budget of the key, its user, its team or the organisation has no room for the request. */
+    BUDGET_EXCEEDED(429, "insufficient_quota", "budget_exceeded", "rate_limit_error", false),
+    /** A rate limit (requests, tokens per minute, requests in flight) of the key, user, team or model. */
+    RATE_LIMITED(429, "rate_limit_error", "rate_limit_exceeded", "rate_limit_error", false),
     BODY_TOO_LARGE(413, "invalid_request_error", "request_too_large", "request_too_large", false),
     UNSUPPORTED_PROTOCOL(400, "invalid_request_error", "unsupported_protocol", "invalid_request_error", false),
     UPSTREAM_UNREACHABLE(502, "api_error", "upstream_unreachable", "api_error", true),

@@ -11,9 +11,11 @@ package dev.gantry.protocol;
  * @param modelEnd           offset just past its closing quote
  * @param rootStart          offset of the body's opening brace
  * @param streamOptions      where {@code stream_options} sits, if present
+ * @param maxTokens          the most output tokens the client allows ({@code max_tokens},
+ *                           {@code max_completion_tokens} or {@code max_output_tokens}), or 0 if none
  */
 public record RequestFacts(String model, boolean stream, boolean clientWantsUsage,
-                           int modelStart, int modelEnd, int rootStart, StreamOptions streamOptions) {
+                           int modelStart, int modelEnd, int rootStart, StreamOptions streamOptions, long maxTokens) {
 
     /**
      * @param valueStart        offset where the value of {@code stream_options} starts

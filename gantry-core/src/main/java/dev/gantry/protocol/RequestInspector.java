@@ -9,7 +9,7 @@ import dev.gantry.error.GatewayException;
 import java.io.IOException;
 
 /**
- * Reads {@code model}, {@code stream} and {@code stream_options} from a request body with Jackson's
+ * Reads {@code model}, {@code stream}, {@code stream_options} and the output cap from a request body with Jackson's
  * streaming parser. The whole body is tokenized (so malformed JSON is caught here, with a clear
  * error, instead of upstream) but no tree is built: nested values are skipped.
  */
@@ -32,6 +32,7 @@ public final class RequestInspector {
             boolean stream = false;
             RequestFacts.StreamOptions streamOptions = null;
             boolean clientWantsUsage = false;
+            long maxTokens = 0;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
@@ -50,6 +51,13 @@ public final class RequestInspector {
                         clientWantsUsage = streamOptions.includeUsageStart() >= 0
                                 && body[streamOptions.includeUsageStart()] == 't';
                     }
+                    // Chat Completions, its newer name, and Responses: the budget's worst case
+                    case "max_tokens", "max_completion_tokens", "max_output_tokens" -> {
+                        if (value == JsonToken.VALUE_NUMBER_INT) { // an absurd one makes the worst case huge, not free
+                            long n = p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? Long.MAX_VALUE : p.getLongValue();
+                            maxTokens = Math.max(maxTokens, n);
+                        }
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -59,7 +67,7 @@ public final class RequestInspector {
             if (model == null || model.isEmpty()) {
                 throw new GatewayException(ErrorCode.MISSING_MODEL, "The request has no 'model'.");
             }
-            return new RequestFacts(model, stream, clientWantsUsage, modelStart, modelEnd, rootStart, streamOptions);
+            return new RequestFacts(model, stream, clientWantsUsage, modelStart, modelEnd, rootStart, streamOptions, maxTokens);
         } catch (IOException e) {
             throw new GatewayException(ErrorCode.INVALID_JSON, "The request body is not valid JSON: " + firstLine(e.getMessage()));
         }

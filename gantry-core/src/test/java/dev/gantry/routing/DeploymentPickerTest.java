@@ -43,7 +43,7 @@ class DeploymentPickerTest {
 
     static Model model(Strategy strategy, Deployment... deployments) {
         return new Model("model", List.of(), List.of(deployments), Price.FREE, strategy, List.of(), RetryPolicy.DEFAULT,
-                QueuePolicy.DEFAULT, true);
+                QueuePolicy.DEFAULT, true, java.util.Optional.empty());
     }
 
     private Optional<String> acquireId(Model model, Set<String> tried) {

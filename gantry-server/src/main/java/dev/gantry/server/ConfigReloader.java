@@ -61,10 +61,11 @@ public final class ConfigReloader implements AutoCloseable {
         GatewayConfig previous = current.get();
         // what cannot change while running keeps its running value
         GatewayConfig applied = new GatewayConfig(previous.server(), previous.database(), previous.redisUrl(),
-                previous.usage(), previous.routing(), next.providers(), next.catalog());
+                previous.usage(), previous.routing(), previous.governance(), next.providers(), next.catalog());
         if (!Objects.equals(next.server().withPort(previous.server().port()), previous.server()) || !next.database().equals(previous.database())
-                || !next.usage().equals(previous.usage()) || !next.routing().equals(previous.routing())) {
-            log.warn("configuration reloaded: server, database, usage and routing changes take effect at the next restart");
+                || !next.usage().equals(previous.usage()) || !next.routing().equals(previous.routing())
+                || !next.governance().equals(previous.governance())) {
+            log.warn("configuration reloaded: server, database, usage, routing and governance changes take effect at the next restart");
         }
         current.set(applied);
         listeners.forEach(l -> l.accept(applied));

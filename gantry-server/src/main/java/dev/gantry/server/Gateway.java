@@ -5,6 +5,18 @@ import dev.gantry.routing.DeploymentPicker;
 import dev.gantry.server.auth.AdminKeyBootstrap;
 import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.KeyCache;
+import dev.gantry.server.admin.AdminRoutes;
+import dev.gantry.server.identity.Directory;
+import dev.gantry.limits.BudgetLedger;
+import dev.gantry.limits.LocalLimitCounters;
+import dev.gantry.server.policy.Budgets;
+import dev.gantry.server.policy.LimitsStep;
+import dev.gantry.server.policy.StoredBudgets;
+import dev.gantry.store.AuditRepository;
+import dev.gantry.store.MembershipRepository;
+import dev.gantry.store.OrgSettingsRepository;
+import dev.gantry.store.TeamRepository;
+import dev.gantry.store.UserRepository;
 import dev.gantry.server.http.GatewayVerticle;
 import dev.gantry.server.ops.GatewayMetrics;
 import dev.gantry.server.proxy.CapacityQueue;
@@ -36,6 +48,8 @@ import org.slf4j.LoggerFactory;
  * in reverse.
  */
 public final class Gateway implements AutoCloseable {
+    /** How often idle budget and rate-limit scopes are forgotten. */
+    private static final long LIMITS_SWEEP_MILLIS = 30_000;
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
@@ -83,6 +97,11 @@ public final class Gateway implements AutoCloseable {
                     .ifPresent(secret -> AdminKeyBootstrap.announce(secret, console));
             var keyCache = new KeyCache(keyRepository, clock);
             keyCache.loadAll();
+            var stores = new AdminRoutes.Stores(keyRepository, new UserRepository(database.dataSource()),
+                    new TeamRepository(database.dataSource()), new MembershipRepository(database.dataSource()),
+                    new OrgSettingsRepository(database.dataSource()), new AuditRepository(database.dataSource()), usageRepository);
+            var directory = new Directory(stores.users(), stores.teams(), stores.memberships(), stores.org(), clock);
+            directory.loadAll();
 
             var metrics = new GatewayMetrics();
             var estimator = new TokenEstimator();
@@ -98,6 +117,17 @@ public final class Gateway implements AutoCloseable {
                             ? Transport.nativeTransport() : Transport.NIO)
                     .build();
             var shuttingDown = new AtomicBoolean();
+            // ---- governance on the data plane: budgets (ledger, spend loaded now, alerts) and rate limits ----
+            var budgets = new Budgets(config.governance(), usageRepository, directory, vertx);
+            BudgetLedger ledger = budgets.ledger();
+            budgets.loadAll(StoredBudgets.all(keyRepository, stores.users(), stores.teams(), stores.org(), clock.instant()),
+                    clock.instant());
+            var limits = new LimitsStep(new LocalLimitCounters(), ledger, directory, config.governance().maxOutputTokens(), clock);
+            vertx.setPeriodic(LIMITS_SWEEP_MILLIS, id -> vertx.executeBlocking(() -> {
+                limits.sweep();
+                return null;
+            }));
+            // ---- end governance ----
             config.redisUrl().ifPresent(url -> log.warn("redis.url is set but not used yet: rate-limit and budget counters "
                     + "shared over Redis come with governance; each replica counts alone"));
             var reloader = new ConfigReloader(configFile, config);
@@ -105,10 +135,13 @@ public final class Gateway implements AutoCloseable {
             metrics.deployments(config.catalog(), picker);
             reloader.onReload(applied -> metrics.deployments(applied.catalog(), picker));
             var prober = new HealthProber(vertx, reloader::current, picker);
+            var authenticator = new Authenticator(keyCache, directory, vertx, clock);
+            var admin = new AdminRoutes(vertx, stores, authenticator, keyCache, directory, ledger, reloader.catalog(), picker,
+                    selfHosted, reloader, clock);
             var shared = new GatewayVerticle.Shared(config.server().host(), config.server().maxBodyBytes(),
-                    config.server().shutdownGrace(), reloader.catalog(), reloader, new Authenticator(keyCache, vertx, clock),
-                    keyRepository, keyCache, usageRepository, recorder, metrics, database, shuttingDown::get, clock, estimator,
-                    picker, selfHosted, new CapacityQueue(vertx));
+                    config.server().shutdownGrace(), reloader.catalog(), reloader, authenticator,
+                    admin, recorder, metrics, database, shuttingDown::get, clock, estimator,
+                    picker, new CapacityQueue(vertx), limits);
 
             // Port 0 means any free port; Vert.x shares one random port among servers that ask for -1.
             int requestedPort = config.server().port() == 0 ? -1 : config.server().port();
@@ -121,6 +154,7 @@ public final class Gateway implements AutoCloseable {
             int port = verticles.getFirst().actualPort();
             vertx.setPeriodic(KeyCache.REFRESH_PERIOD.toMillis(), id -> vertx.executeBlocking(() -> {
                 keyCache.refresh();
+                directory.refresh();
                 return null;
             }));
             log.info("Gantry listening on {}:{} with {} model(s), {} event loop(s), {} transport",

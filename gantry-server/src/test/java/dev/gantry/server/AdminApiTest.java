@@ -37,11 +37,14 @@ class AdminApiTest {
     }
 
     @Test
-    void memberKeysCannotUseTheAdminApiAndNoKeyIsUnauthorized() {
-        assertThat(gw.get("/api/v1/keys", gw.memberKey).statusCode()).isEqualTo(403);
+    void memberKeysSeeOnlyThemselvesAndNoKeyIsUnauthorized() {
+        var listing = gw.get("/api/v1/keys", gw.memberKey);
+        assertThat(listing.statusCode()).isEqualTo(200);
+        assertThat(json(listing.body()).path("data")).hasSize(1);
         assertThat(gw.post("/api/v1/keys", "{\"name\":\"x\"}", gw.memberKey).statusCode()).isEqualTo(403);
-        assertThat(gw.get("/api/v1/usage", gw.memberKey).statusCode()).isEqualTo(403);
-        assertThat(gw.delete("/api/v1/keys/key_0", gw.memberKey).statusCode()).isEqualTo(403);
+        assertThat(gw.get("/api/v1/audit", gw.memberKey).statusCode()).isEqualTo(403);
+        assertThat(gw.post("/api/v1/users", "{\"email\":\"x@example.com\"}", gw.memberKey).statusCode()).isEqualTo(403);
+        assertThat(gw.delete("/api/v1/keys/key_0", gw.memberKey).statusCode()).isEqualTo(404);
         assertThat(gw.get("/api/v1/keys", null).statusCode()).isEqualTo(401);
         assertThat(gw.get("/api/v1/keys", "sk-gantry-wrong").statusCode()).isEqualTo(401);
     }

@@ -144,6 +144,9 @@ final class GatewayFixture implements AutoCloseable {
         }
     }
 
+    /** The gateway's database, for tests that must reach past the API (e.g. to tamper with the audit log). */
+    String databaseUrl() { return gateway.config().database().url(); }
+
     String url(String path) { return "http://127.0.0.1:" + gateway.port() + path; }
 
     HttpRequest.Builder request(String path, String key) {
@@ -177,6 +180,16 @@ final class GatewayFixture implements AutoCloseable {
 
     HttpResponse<String> get(String path, String key) {
         return send(request(path, key).GET().build());
+    }
+
+    HttpResponse<String> patch(String path, String body, String key) {
+        return send(request(path, key).header("content-type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    HttpResponse<String> put(String path, String body, String key) {
+        return send(request(path, key).header("content-type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     HttpResponse<String> delete(String path, String key) {

@@ -1,5 +1,6 @@
 package dev.gantry.server.admin;
 
+import dev.gantry.identity.Caller;
 import dev.gantry.error.ErrorCode;
 import dev.gantry.error.GatewayException;
 import dev.gantry.store.UsageRepository;
@@ -24,11 +25,13 @@ final class UsageApi {
     private static final Duration DEFAULT_RANGE = Duration.ofDays(30);
 
     private final UsageRepository usage;
+    private final KeyAccess access;
     private final Vertx vertx;
     private final Clock clock;
 
-    UsageApi(UsageRepository usage, Vertx vertx, Clock clock) {
+    UsageApi(UsageRepository usage, KeyAccess access, Vertx vertx, Clock clock) {
         this.usage = usage;
+        this.access = access;
         this.vertx = vertx;
         this.clock = clock;
     }
@@ -41,7 +44,10 @@ final class UsageApi {
             Instant from = bound(ctx.queryParams().get("from"), "from", false).orElse(to.minus(DEFAULT_RANGE));
             if (!from.isBefore(to)) throw Json.invalid("from", "must be before 'to'");
             Optional<String> keyId = Optional.ofNullable(ctx.queryParams().get("key_id"));
-            result = vertx.executeBlocking(() -> render(from, to, usage.totals(from, to, keyId)), false);
+            Caller caller = AdminAuth.caller(ctx);
+            // each caller sees the usage of the keys they may read; requests without a key only readers of everything
+            result = vertx.executeBlocking(() -> render(from, to, usage.totals(from, to, keyId).stream()
+                    .filter(t -> access.readsUsageOf(caller, t.keyId())).toList()), false);
         } catch (GatewayException e) {
             result = Future.failedFuture(e);
         }
@@ -50,7 +56,9 @@ final class UsageApi {
 
     void request(RoutingContext ctx) {
         String id = ctx.pathParam("requestId");
-        Json.reply(ctx, 200, vertx.executeBlocking(() -> usage.findByRequestId(id).map(UsageApi::row)
+        Caller caller = AdminAuth.caller(ctx);
+        Json.reply(ctx, 200, vertx.executeBlocking(() -> usage.findByRequestId(id)
+                .filter(r -> access.readsUsageOf(caller, r.keyId())).map(UsageApi::row)
                 .orElseThrow(() -> new GatewayException(ErrorCode.NOT_FOUND, "No usage recorded for request '" + id + "'.")), false));
     }
 
@@ -75,7 +83,7 @@ final class UsageApi {
 
     private static JsonObject row(UsageRecord r) {
         return new JsonObject().put("request_id", r.requestId()).put("timestamp", r.timestamp().toString())
-                .put("key_id", r.keyId()).put("endpoint", r.endpoint()).put("model", r.model())
+                .put("key_id", r.keyId()).put("user_id", r.userId()).put("team_id", r.teamId()).put("endpoint", r.endpoint()).put("model", r.model())
                 .put("served_model", r.servedModel())
                 .put("deployment", r.deployment()).put("input_tokens", r.usage().inputTokens())
                 .put("output_tokens", r.usage().outputTokens()).put("cached_input_tokens", r.usage().cachedInputTokens())

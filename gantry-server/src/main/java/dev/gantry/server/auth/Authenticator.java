@@ -8,6 +8,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Clock;
+import java.time.Instant;
+import dev.gantry.server.identity.Directory;
 import java.util.Optional;
 
 /**
@@ -19,9 +21,11 @@ public final class Authenticator {
     private final KeyCache keys;
     private final Vertx vertx;
     private final Clock clock;
+    private final Directory directory;
 
-    public Authenticator(KeyCache keys, Vertx vertx, Clock clock) {
+    public Authenticator(KeyCache keys, Directory directory, Vertx vertx, Clock clock) {
         this.keys = keys;
+        this.directory = directory;
         this.vertx = vertx;
         this.clock = clock;
     }
@@ -34,22 +38,28 @@ public final class Authenticator {
         }
         String hash = KeySecrets.hash(secret);
         Optional<ApiKey> cached = keys.find(hash);
-        if (cached.isPresent()) return check(cached);
+        if (cached.isPresent()) return check(cached, hash);
         // Only a key of the shape the gateway makes can have been made a moment ago on another
         // replica; anything else (random guesses) is refused without a database query.
-        if (!KeySecrets.looksGenerated(secret)) return check(Optional.empty());
-        return vertx.executeBlocking(() -> keys.loadMiss(hash), false).compose(this::check);
+        if (!KeySecrets.looksGenerated(secret)) return check(Optional.empty(), hash);
+        return vertx.executeBlocking(() -> keys.loadMiss(hash), false).compose(key -> check(key, hash));
     }
 
-    private Future<ApiKey> check(Optional<ApiKey> key) {
-        if (key.isEmpty()) {
+    private Future<ApiKey> check(Optional<ApiKey> found, String hash) {
+        Instant now = clock.instant();
+        if (found.isEmpty() || !found.get().matchesHash(hash, now)) { // matchesHash: a rotated-out secret past its grace
             return Future.failedFuture(new GatewayException(ErrorCode.INVALID_API_KEY, "Invalid API key."));
         }
-        if (!key.get().isUsableAt(clock.instant())) {
+        ApiKey key = found.get();
+        if (!key.isUsableAt(now)) {
             return Future.failedFuture(new GatewayException(ErrorCode.INVALID_API_KEY,
-                    key.get().revokedAt() != null ? "This API key has been revoked." : "This API key has expired."));
+                    key.revokedAt() != null ? "This API key has been revoked." : "This API key has expired."));
         }
-        return Future.succeededFuture(key.get());
+        if (!directory.userAllows(key)) {
+            return Future.failedFuture(new GatewayException(ErrorCode.INVALID_API_KEY,
+                    "The user this API key belongs to is suspended or deleted."));
+        }
+        return Future.succeededFuture(key);
     }
 
     private static String presentedSecret(HttpServerRequest request) {

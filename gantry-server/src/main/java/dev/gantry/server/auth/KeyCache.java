@@ -33,6 +33,7 @@ public final class KeyCache {
     private final KeyRepository repository;
     private final Clock clock;
     private final Map<String, ApiKey> byHash = new ConcurrentHashMap<>();
+    private final Map<String, ApiKey> byId = new ConcurrentHashMap<>();
     private final Cache<String, Boolean> unknownHashes = Caffeine.newBuilder()
             .maximumSize(100_000).expireAfterWrite(Duration.ofSeconds(1)).build();
     private volatile Instant lastPoll;
@@ -67,13 +68,27 @@ public final class KeyCache {
     /** For a hash not in memory: one database look-up, unless it was looked up and absent within a second. Blocking. */
     public Optional<ApiKey> loadMiss(String hash) {
         if (unknownHashes.getIfPresent(hash) != null) return Optional.empty();
-        Optional<ApiKey> key = repository.findByHash(hash);
+        Optional<ApiKey> key = repository.findByAcceptedHash(hash, clock.instant());
         key.ifPresentOrElse(this::put, () -> unknownHashes.put(hash, Boolean.TRUE));
         return key;
     }
 
+    /**
+     * Stores a key under its secret's hash, and under the previous secret's hash while a rotation's
+     * grace lasts; drops the hashes it no longer answers to.
+     */
     public void put(ApiKey key) {
+        ApiKey before = byId.put(key.id(), key);
+        if (before != null) {
+            if (!before.hash().equals(key.hash()) && !before.hash().equals(key.previousHash())) byHash.remove(before.hash());
+            if (before.previousHash() != null && !before.previousHash().equals(key.previousHash())) byHash.remove(before.previousHash());
+        }
         byHash.put(key.hash(), key);
         unknownHashes.invalidate(key.hash());
+        if (key.previousHash() != null && key.previousValidUntil() != null && clock.instant().isBefore(key.previousValidUntil())) {
+            byHash.put(key.previousHash(), key);
+        }
     }
+
+    public Optional<ApiKey> byId(String id) { return Optional.ofNullable(byId.get(id)); }
 }

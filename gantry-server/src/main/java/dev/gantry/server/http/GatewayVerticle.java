@@ -9,17 +9,14 @@ import dev.gantry.routing.DeploymentPicker;
 import dev.gantry.server.ConfigReloader;
 import dev.gantry.server.admin.AdminRoutes;
 import dev.gantry.server.auth.Authenticator;
-import dev.gantry.server.auth.KeyCache;
 import dev.gantry.server.ops.GatewayMetrics;
 import dev.gantry.server.ops.HealthRoutes;
+import dev.gantry.server.policy.LimitsStep;
 import dev.gantry.server.proxy.CapacityQueue;
 import dev.gantry.server.proxy.ProxyHandler;
 import dev.gantry.server.proxy.UpstreamClient;
 import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.store.Database;
-import dev.gantry.store.KeyRepository;
-import dev.gantry.store.UsageRepository;
-import dev.gantry.usage.SelfHostedCost;
 import dev.gantry.usage.TokenEstimator;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -41,10 +38,10 @@ public final class GatewayVerticle extends VerticleBase {
 
     /** What every event loop shares: built once, in {@code Gateway}. */
     public record Shared(String host, long maxBodyBytes, Duration shutdownGrace, Supplier<ModelCatalog> catalog,
-                         ConfigReloader reloader, Authenticator authenticator, KeyRepository keys, KeyCache keyCache, UsageRepository usage,
+                         ConfigReloader reloader, Authenticator authenticator, AdminRoutes admin,
                          UsageRecorder recorder, GatewayMetrics metrics, Database database,
                          BooleanSupplier shuttingDown, Clock clock, TokenEstimator estimator, DeploymentPicker picker,
-                         SelfHostedCost selfHosted, CapacityQueue capacity) {}
+                         CapacityQueue capacity, LimitsStep limits) {}
 
     private final Shared shared;
     private final int port;
@@ -75,11 +72,11 @@ public final class GatewayVerticle extends VerticleBase {
     private Router router() {
         Router router = Router.router(vertx);
         var proxy = new ProxyHandler(vertx, shared.authenticator(), shared.catalog(), shared.picker(), shared.capacity(), upstream, shared.recorder(),
-                shared.metrics().inFlight(), shared.maxBodyBytes(), shared.clock(), shared.estimator());
+                shared.metrics().inFlight(), shared.maxBodyBytes(), shared.clock(), shared.estimator(),
+                shared.limits());
         for (Endpoint endpoint : Endpoint.values()) router.post(endpoint.path()).handler(proxy.route(endpoint));
         router.get("/v1/models").handler(new ModelsRoute(shared.authenticator(), shared.catalog()));
-        AdminRoutes.mount(router, vertx, shared.authenticator(), shared.keys(), shared.keyCache(), shared.usage(), shared.catalog(),
-                shared.picker(), shared.selfHosted(), shared.reloader(), shared.clock());
+        shared.admin().mount(router);
         HealthRoutes.mount(router, vertx, shared.database(), shared.shuttingDown(), shared.metrics());
         router.errorHandler(404, ctx -> routeError(ctx, ErrorCode.NOT_FOUND,
                 "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));

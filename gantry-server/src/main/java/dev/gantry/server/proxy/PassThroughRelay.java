@@ -34,7 +34,8 @@ final class PassThroughRelay implements AnswerRelay {
     public void begin(HttpClientResponse upstream, HttpServerResponse response) {
         response.setStatusCode(upstream.statusCode());
         upstream.headers().forEach((name, value) -> {
-            if (!NOT_RELAYED.contains(name.toLowerCase(Locale.ROOT))) response.headers().add(name, value);
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!NOT_RELAYED.contains(lower) && !isProviderRateLimit(lower)) response.headers().add(name, value);
         });
         String contentType = upstream.getHeader("content-type");
         sse = contentType != null && contentType.startsWith("text/event-stream");
@@ -42,6 +43,14 @@ final class PassThroughRelay implements AnswerRelay {
         // always chunked: the last byte (the closing chunk) is held until the usage is on disk,
         // which a Content-Length answer would not allow
         response.setChunked(true);
+    }
+
+    /**
+     * The upstream's own rate-limit headers describe the company's provider account, not the
+     * client's limits (the gateway sets {@code x-ratelimit-*} itself for those).
+     */
+    private static boolean isProviderRateLimit(String header) {
+        return header.startsWith("x-ratelimit-") || header.startsWith("anthropic-ratelimit-");
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.gantry.error.GatewayException;
 import dev.gantry.protocol.Endpoint;
 import dev.gantry.protocol.Dialect;
 import dev.gantry.server.http.ErrorResponder;
+import dev.gantry.server.policy.Grant;
+import dev.gantry.server.policy.Refusal;
 import dev.gantry.server.usage.UsageEvent;
 import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.translate.Translation;
@@ -91,6 +93,8 @@ final class ProxyExchange {
     private long watchdog = -1;
     private AnswerRelay relay;
     private boolean done;
+    /** What the limits step granted; ended by the usage recorder with the measured usage. */
+    private Grant grant = Grant.NONE;
 
     ProxyExchange(Endpoint endpoint, HttpServerResponse response, Vertx vertx, Instant startedAt,
                   UsageRecorder recorder, AtomicInteger inFlight, CapacityQueue capacity) {
@@ -257,6 +261,29 @@ final class ProxyExchange {
         }
     }
 
+    /**
+     * The limits step let the request go: its {@code x-ratelimit-*} headers go on whatever answer
+     * follows. False if the request already ended (the client left while its body was read): the
+     * grant is ended here, since no usage event will carry it.
+     */
+    boolean granted(Grant granted) {
+        if (done) {
+            granted.end(0, 0);
+            return false;
+        }
+        grant = granted;
+        granted.status().writeHeaders(response::putHeader);
+        return true;
+    }
+
+    /** The limits step refused the request: a 429 with {@code retry-after} and the rate-limit headers. */
+    void refused(Refusal refusal) {
+        if (done) return;
+        refusal.status().writeHeaders(response::putHeader);
+        if (refusal.retryAfterSeconds() > 0) response.putHeader("retry-after", Long.toString(refusal.retryAfterSeconds()));
+        fail(refusal.error());
+    }
+
     /** The request failed before any answer was relayed. */
     void fail(Throwable failure) {
         if (done) return;
@@ -298,9 +325,9 @@ final class ProxyExchange {
         inFlight.decrementAndGet();
         long now = System.nanoTime();
         var sample = new ResponseSample(window.head(), window.tail(), window.tailIsWhole(), window.total());
-        recorder.record(new UsageEvent(id, startedAt, key == null ? null : key.id(), endpoint,
-                servedModel != null ? servedModel : model, askedModel,
+        recorder.record(new UsageEvent(id, startedAt, key == null ? null : key.id(), key == null ? null : key.userId(),
+                key == null ? null : key.teamId(), endpoint, servedModel != null ? servedModel : model, askedModel,
                 deployment, status, outcome, now - startNanos, firstByteNanos < 0 ? -1 : firstByteNanos - startNanos,
-                stream, relay != null && relay.isStream(), upstreamDialect, upstreamBody, sample), context, sendLastByte);
+                stream, relay != null && relay.isStream(), upstreamDialect, upstreamBody, sample, grant), context, sendLastByte);
     }
 }

@@ -9,6 +9,9 @@ import dev.gantry.protocol.RequestFacts;
 import dev.gantry.protocol.RequestInspector;
 import dev.gantry.routing.DeploymentPicker;
 import dev.gantry.server.auth.Authenticator;
+import dev.gantry.server.policy.Grant;
+import dev.gantry.server.policy.LimitsStep;
+import dev.gantry.server.policy.Refusal;
 import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.usage.TokenEstimator;
 import io.vertx.core.Handler;
@@ -22,7 +25,8 @@ import java.util.function.Supplier;
 /**
  * The data plane: every model call goes through {@link #handle}, in these steps —
  * authenticate (in-memory key cache), read the body (size-limited), inspect it (model, stream),
- * resolve the model (name or alias) and check the key may use it; then {@link UpstreamAttempts}
+ * resolve the model (name or alias) and check the key may use it; apply rate limits and budgets
+ * ({@link LimitsStep}: admit or refuse with 429, reserve the worst case); then {@link UpstreamAttempts}
  * picks a deployment, prepares the upstream body (same protocol: the client's bytes with the model
  * id spliced in; another protocol: translated), sends it, and retries or falls back until an
  * answer starts; {@link ProxyExchange} relays it.
@@ -41,10 +45,11 @@ public final class ProxyHandler {
     private final TokenEstimator estimator;
     private final DeploymentPicker picker;
     private final CapacityQueue capacity;
+    private final LimitsStep limits;
 
     public ProxyHandler(Vertx vertx, Authenticator authenticator, Supplier<ModelCatalog> catalog, DeploymentPicker picker,
                         CapacityQueue capacity, UpstreamClient upstream, UsageRecorder recorder, AtomicInteger inFlight, long maxBodyBytes,
-                        Clock clock, TokenEstimator estimator) {
+                        Clock clock, TokenEstimator estimator, LimitsStep limits) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.catalog = catalog;
@@ -56,6 +61,7 @@ public final class ProxyHandler {
         this.estimator = estimator;
         this.picker = picker;
         this.capacity = capacity;
+        this.limits = limits;
     }
 
     public Handler<RoutingContext> route(Endpoint endpoint) {
@@ -82,6 +88,15 @@ public final class ProxyHandler {
                     } catch (GatewayException e) {
                         exchange.fail(e);
                         return;
+                    }
+                    switch (limits.check(exchange.key, exchange.endpoint, exchange.model, facts, body.length)) {
+                        case Refusal refusal -> {
+                            exchange.refused(refusal);
+                            return;
+                        }
+                        case Grant grant -> {
+                            if (!exchange.granted(grant)) return;
+                        }
                     }
                     new UpstreamAttempts(exchange, picker, capacity, upstream, vertx, catalog.get(), request.headers(), body, facts,
                             () -> countTokensLocally(exchange)).start();

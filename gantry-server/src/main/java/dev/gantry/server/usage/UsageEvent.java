@@ -4,6 +4,7 @@ import dev.gantry.catalog.Deployment;
 import dev.gantry.catalog.Model;
 import dev.gantry.protocol.Dialect;
 import dev.gantry.protocol.Endpoint;
+import dev.gantry.server.policy.Grant;
 import dev.gantry.usage.Outcome;
 import dev.gantry.usage.ResponseSample;
 import java.time.Instant;
@@ -19,8 +20,12 @@ import java.time.Instant;
  * @param upstreamDialect the protocol the upstream answered in (null if none was reached)
  * @param requestBody  the body sent upstream, kept for estimating tokens if none are reported
  * @param ttftNanos    time to the first response byte, or -1
+ * @param userId       the key's user, or null
+ * @param teamId       the team the key spends for, or null
+ * @param grant        the request's rate admission and budget reservation, which the recorder ends
+ *                     with the measured usage; {@link Grant#NONE} if none applied
  */
-public record UsageEvent(String requestId, Instant timestamp, String keyId, Endpoint endpoint, Model model,
-                         String askedModel, Deployment deployment, int httpStatus, Outcome outcome,
+public record UsageEvent(String requestId, Instant timestamp, String keyId, String userId, String teamId, Endpoint endpoint,
+                         Model model, String askedModel, Deployment deployment, int httpStatus, Outcome outcome,
                          long latencyNanos, long ttftNanos, boolean stream, boolean sse, Dialect upstreamDialect, byte[] requestBody,
-                         ResponseSample response) {}
+                         ResponseSample response, Grant grant) {}

@@ -109,6 +109,7 @@ public final class UsageRecorder implements AutoCloseable {
         if (!incoming.offer(new Pending(event, context, waits ? whenDurable : null))) {
             metrics.usageDropped();
             log.warn("usage queue full, dropped the record of request {}", event.requestId());
+            event.grant().endAtWorstCase();
             if (whenDurable != null) whenDurable.run();
             return;
         }
@@ -155,6 +156,7 @@ public final class UsageRecorder implements AutoCloseable {
                         unspooled.add(new Spooled(toRecord(p.event()), model == null ? "none" : model.name(), null));
                     } catch (RuntimeException measureFailed) {
                         log.error("usage of request {} lost", p.event().requestId(), measureFailed);
+                        p.event().grant().endAtWorstCase();
                     }
                     if (p.whenDurable() != null) p.context().runOnContext(v -> p.whenDurable().run()); // never hang an answer
                 }
@@ -197,12 +199,20 @@ public final class UsageRecorder implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Measures and prices the request, and ends its grant with that right away: its parallel slots
+     * free up and its budgets settle before the record is even spooled. A grant ended here may be
+     * ended again if the batch must be measured a second time; the second end is ignored.
+     */
     private UsageRecord toRecord(UsageEvent e) {
         TokenUsage usage = meter.measure(e.endpoint(), e.upstreamDialect(), e.sse(), e.outcome(), e.requestBody(), e.response());
-        return new UsageRecord(e.requestId(), e.timestamp(), e.keyId(), e.endpoint().path(), fit(e.askedModel(), 200),
-                e.model() == null ? null : e.model().name(), e.deployment() == null ? null : e.deployment().id(), usage,
-                cost(e, usage), e.httpStatus(), e.outcome(), TimeUnit.NANOSECONDS.toMillis(e.latencyNanos()),
-                e.ttftNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(e.ttftNanos()), e.stream());
+        long cost = cost(e, usage);
+        e.grant().end(cost, usage.totalTokens());
+        return new UsageRecord(e.requestId(), e.timestamp(), e.keyId(), e.userId(), e.teamId(), e.endpoint().path(),
+                fit(e.askedModel(), 200), e.model() == null ? null : e.model().name(),
+                e.deployment() == null ? null : e.deployment().id(), usage, cost, e.httpStatus(), e.outcome(),
+                TimeUnit.NANOSECONDS.toMillis(e.latencyNanos()), e.ttftNanos() < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(e.ttftNanos()),
+                e.stream());
     }
 
     /** Client-chosen text cut to its column's size, so that no request can make its row unstorable. */
