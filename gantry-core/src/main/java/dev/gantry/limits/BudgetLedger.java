@@ -55,6 +55,9 @@ public final class BudgetLedger {
     }
 
     /** The start of the window holding {@code now}: from when to sum usage for {@link #loadSpent}. */
+    /** Where days, weeks and months begin for this ledger. */
+    public ZoneId zone() { return zone; }
+
     public Instant windowStart(BudgetPeriod period, Instant now) {
         return period.windowStart(now, zone);
     }

@@ -18,6 +18,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * {@code /api/v1/org}: the organisation's own budget and limits; {@code /api/v1/budgets}: how much
@@ -74,7 +75,9 @@ final class OrgApi {
                 checkReadable(caller, scope);
                 Instant now = clock.instant();
                 var data = new JsonArray();
-                ledger.snapshot(scope, now).ifPresent(s -> data.add(view(s)));
+                var counted = ledger.snapshot(scope, now);
+                if (counted.isPresent()) data.add(view(counted.get()));
+                else configured(scope).filter(Quota::hasBudget).ifPresent(q -> data.add(unused(scope, q, now)));
                 return Json.list(data, false);
             }, false);
         } catch (RuntimeException e) {
@@ -105,6 +108,27 @@ final class OrgApi {
             case MODEL -> false;
         };
         if (!readable) throw Json.notFound(scope.type().name().toLowerCase(Locale.ROOT), scope.id());
+    }
+
+    /** The budget a scope is given, whether or not a request has been counted against it yet. */
+    private Optional<Quota> configured(Scope scope) {
+        return switch (scope.type()) {
+            case ORG -> Optional.of(directory.org().quota());
+            case TEAM -> directory.team(scope.id()).map(t -> t.quota());
+            case USER -> directory.user(scope.id()).map(u -> u.quota());
+            case KEY -> keys.findById(scope.id()).map(k -> k.quota());
+            case MODEL -> Optional.empty();
+        };
+    }
+
+    /** A budget no request of this node has touched since it started: nothing spent or reserved here yet. */
+    private JsonObject unused(Scope scope, Quota q, Instant now) {
+        return new JsonObject().put("object", "budget").put("scope", scope.type().name().toLowerCase(Locale.ROOT))
+                .put("id", scope.id()).put("period", q.budgetPeriod().dbName())
+                .put("window_start", Json.time(ledger.windowStart(q.budgetPeriod(), now)))
+                .put("resets_at", q.budgetPeriod().resetAt(now, ledger.zone()).map(Instant::toString).orElse(null))
+                .put("spent_usd", 0).put("reserved_usd", 0).put("spent_tokens", 0).put("reserved_tokens", 0)
+                .put("budget_usd", Json.usd(q.budgetUsdNanos())).put("budget_tokens", q.budgetTokens());
     }
 
     private static JsonObject view(OrgSettings s) {
