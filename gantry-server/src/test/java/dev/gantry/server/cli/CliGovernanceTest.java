@@ -7,14 +7,12 @@ import dev.gantry.server.RunningGateway;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code gantry teams|users|budgets} and {@code keys update|rotate} against the governance admin
  * API of docs/governance.md, over HTTP to a real gateway.
  */
-@Disabled("needs the governance admin API")
 class CliGovernanceTest {
     static RunningGateway gw;
 
