@@ -7,7 +7,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Order: preflight (one request of each kind on each path, or stop), warm-up (direct, then
  * through the gateway, streaming and not), non-streaming saturation, non-streaming latency at a
- * fixed rate, streaming saturation, time to first token at a fixed rate, slow streams through
- * Gantry. Between phases it waits for the gateway to go quiet (its usage queue drained, its CPU
+ * fixed rate, streaming saturation, time to first token at a fixed rate, translated against
+ * passed-through streams ({@link TranslatedScenario}), one model on several deployments
+ * ({@link DeploymentsScenario}), slow streams through Gantry. Between phases it waits for the gateway to go quiet (its usage queue drained, its CPU
  * idle), so work left over from one phase does not land in the next one's numbers. Saturation
  * rounds alternate the order of the two paths (direct first, then Gantry first, ...) so that a
  * drift in the machine's speed over the run does not favour either.
@@ -27,7 +27,6 @@ import java.util.concurrent.TimeUnit;
  * (the report shows which), 2 on bad usage or when the preflight failed.
  */
 public final class BenchMain {
-    private static final long SETTLE_MAX_MS = 8_000;
     private static final int WARMUP_CONNECTIONS = 32;
 
     private final Options o;
@@ -37,8 +36,12 @@ public final class BenchMain {
     private final Control control;
     private final CpuMeter cpu;
     private final Report report;
-    private final byte[] jsonBody;
-    private final byte[] streamBody;
+    private final Phases phases;
+    private final Request json;
+    private final Request stream;
+    /** The scenarios of their own classes; null when not asked for or not measurable (see the constructor). */
+    private final TranslatedScenario translated;
+    private final DeploymentsScenario deployments;
 
     private BenchMain(Options o, LoadClient client) {
         this.o = o;
@@ -48,8 +51,20 @@ public final class BenchMain {
         this.gantry = new Target(o.subject, o.gateway.getHost(), o.gateway.getPort(), o.key);
         this.control = new Control(o.direct, o.gateway);
         this.cpu = new CpuMeter(o.gatewayPid, o.simulatorPid);
-        this.jsonBody = Bodies.chat(o.model, false);
-        this.streamBody = Bodies.chat(o.model, true, o.streamUsage);
+        this.phases = new Phases(o, client, cpu, control);
+        this.json = Request.chat(Bodies.chat(o.model, false), false);
+        this.stream = Request.chat(Bodies.chat(o.model, true, o.streamUsage), true);
+        // Both measure features of Gantry (translation, routing over deployments) that a featureless
+        // proxy does not have: a calibration run leaves them out and says so.
+        boolean gantryFeatures = o.subject.equals("Gantry");
+        this.translated = o.only.contains("translated") && gantryFeatures
+                ? new TranslatedScenario(o, phases, report, direct, gantry) : null;
+        this.deployments = o.only.contains("deployments") && gantryFeatures
+                ? new DeploymentsScenario(o, phases, report, control, gantry) : null;
+        if (!gantryFeatures && (o.only.contains("translated") || o.only.contains("deployments"))) {
+            report.note("Scenarios `translated` and `deployments` left out: they measure protocol translation and"
+                    + " routing over several deployments, which " + o.subject + " does not have.");
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -67,6 +82,8 @@ public final class BenchMain {
         header(started, loadBefore);
 
         if (!preflight()) return 2;
+        if (translated != null && !translated.preflight()) return 2;
+        if (deployments != null && !deployments.preflight()) return 2;
         control.simulatorBehaviour("{\"chunks\":" + o.chunks + "}");
 
         warmUp();
@@ -74,6 +91,8 @@ public final class BenchMain {
         if (o.only.contains("latency")) nonStreamingFixedRate();
         if (o.only.contains("streaming")) streamingSaturation();
         if (o.only.contains("ttft")) timeToFirstToken();
+        if (translated != null) translated.run();
+        if (deployments != null) deployments.run();
         if (o.only.contains("slow")) slowStreams();
         usageCheck();
 
@@ -112,7 +131,7 @@ public final class BenchMain {
         report.header("- " + o.subject + ": " + o.gatewayInfo);
         report.header("- Simulator: " + o.simulatorInfo);
         report.header("- Load generator: Vert.x HTTP/1.1 client, " + o.loops + " event loops (" + client.transportName()
-                + "), keep-alive; bodies of " + jsonBody.length + " bytes (system + user message),"
+                + "), keep-alive; bodies of " + json.body().length + " bytes (system + user message),"
                 + " `Authorization: Bearer` data-plane key on both paths; answers of " + o.chunks + " tokens"
                 + " (streams: " + o.chunks + " content chunks, " + (o.streamUsage
                         ? "`stream_options.include_usage` asked by the client)"
@@ -120,6 +139,17 @@ public final class BenchMain {
         report.header(String.format(Locale.ROOT, "- Durations: warm-up %s s (a third direct, then through the gateway); saturation %d round(s) × %s s"
                         + " per path (order alternates); fixed rate %s s per path; slow streams opened for %s s",
                 trim(o.warmupS), o.rounds, trim(o.saturationS), trim(o.fixedS), trim(o.slowS)));
+        if (translated != null) {
+            report.header(String.format(Locale.ROOT, "- Translated: warm-up %s s of Anthropic streams (a third direct);"
+                            + " saturation %d round(s) × %s s per leg (four legs, order rotating); %s s per leg at %s streams/s",
+                    trim(o.translatedWarmupS), o.translatedRounds, trim(o.translatedSaturationS), trim(o.translatedS),
+                    Report.num(o.ttftRate)));
+        }
+        if (deployments != null) {
+            report.header(String.format(Locale.ROOT, "- Deployments: saturation %d round(s) × %s s per deployment count"
+                            + " (order rotating); %s s per count at %s req/s",
+                    o.deploymentsRounds, trim(o.deploymentsSaturationS), trim(o.deploymentsS), Report.num(o.fixedRate)));
+        }
     }
 
     private static String memTotal() {
@@ -142,9 +172,9 @@ public final class BenchMain {
     private boolean preflight() throws Exception {
         boolean ok = true;
         for (Target t : new Target[] {direct, gantry}) {
-            for (boolean stream : new boolean[] {false, true}) {
-                Call call = once(t, stream ? streamBody : jsonBody, stream);
-                String what = t.name() + (stream ? " stream" : " JSON");
+            for (Request request : new Request[] {json, stream}) {
+                Call call = phases.once(t, request);
+                String what = t.name() + (request.stream() ? " stream" : " JSON");
                 if (!call.ok()) {
                     System.err.println("bench: preflight " + what + " failed: " + call.error + " (status " + call.status + ")");
                     ok = false;
@@ -157,12 +187,6 @@ public final class BenchMain {
         return ok;
     }
 
-    private Call once(Target target, byte[] body, boolean stream) throws Exception {
-        CompletableFuture<Call> done = new CompletableFuture<>();
-        client.context(0).runOnContext(v -> client.send(0, target, body, new Call(stream, System.nanoTime()), done::complete));
-        return done.get(o.requestTimeoutMs + 5_000, TimeUnit.MILLISECONDS);
-    }
-
     /**
      * JIT warm-up of the three JVMs: a third of the time on the direct path (load generator and
      * simulator), then two thirds through the gateway (which exercises all three), each with JSON
@@ -170,27 +194,19 @@ public final class BenchMain {
      */
     private void warmUp() throws Exception {
         String name = "Warm-up (JSON and streams mixed, " + WARMUP_CONNECTIONS + " connections)";
-        ClosedLoopLoad load = new ClosedLoopLoad(client);
-        byte[][] bodies = {jsonBody, streamBody};
-        boolean[] stream = {false, true};
+        Request[] kinds = {json, stream};
         Target[] order = {direct, gantry};
         long[] millis = {Options.ms(o.warmupS / 3), Options.ms(o.warmupS) - Options.ms(o.warmupS / 3)};
         for (int i = 0; i < 2; i++) {
-            log("warm-up: " + order[i].name() + ", " + millis[i] / 1000.0 + " s, JSON and streams mixed");
-            Tally tally = new Tally();
-            CpuMeter.Span span = cpu.start();
-            ClosedLoopLoad.Running running = load.start(order[i], bodies, stream, WARMUP_CONNECTIONS, millis[i], tally);
-            running.await(10_000);
-            report.details(name, new PathResult.Builder(order[i].name()).add(tally, running.seconds(), span.stop()).build(),
-                    false, "req/s");
+            report.details(name, phases.warmUp(order[i].name(), order[i], kinds, WARMUP_CONNECTIONS, millis[i]), false, "req/s");
         }
         rssNote();
-        settle();
+        phases.settle();
     }
 
     private void nonStreamingSaturation() throws Exception {
         String name = "Non-streaming chat, saturation (" + o.connections + " connections)";
-        PathResult[] r = saturation(name, jsonBody, false, o.connections, "req/s");
+        PathResult[] r = phases.saturation(name, legs(json), o.connections, o.rounds, o.saturationS, "req/s");
         report.ratioRow(name, "throughput", "req/s", r[0], r[1], 0.40, "");
         report.details(name, r[0], true, "req/s");
         report.details(name, r[1], true, "req/s");
@@ -200,7 +216,7 @@ public final class BenchMain {
 
     private void streamingSaturation() throws Exception {
         String name = o.chunks + "-chunk streaming chat, saturation (" + o.streamConnections + " connections)";
-        PathResult[] r = saturation(name, streamBody, true, o.streamConnections, "streams/s");
+        PathResult[] r = phases.saturation(name, legs(stream), o.streamConnections, o.rounds, o.saturationS, "streams/s");
         report.ratioRow(name, "throughput", "streams/s", r[0], r[1], 0.50, "bare proxy here: 0.38-0.42×");
         report.details(name, r[0], true, "streams/s");
         report.details(name, r[1], true, "streams/s");
@@ -208,33 +224,14 @@ public final class BenchMain {
         rssNote();
     }
 
-    /** Closed-loop rounds, alternating which path goes first; returns {direct, gantry}. */
-    private PathResult[] saturation(String name, byte[] body, boolean stream, int connections, String unit) throws Exception {
-        ClosedLoopLoad load = new ClosedLoopLoad(client);
-        PathResult.Builder d = new PathResult.Builder("direct");
-        PathResult.Builder g = new PathResult.Builder(gantry.name());
-        for (int round = 0; round < o.rounds; round++) {
-            Target[] order = round % 2 == 0 ? new Target[] {direct, gantry} : new Target[] {gantry, direct};
-            for (Target t : order) {
-                settle();
-                log(name + ": round " + (round + 1) + "/" + o.rounds + ", " + t.name() + ", " + trim(o.saturationS) + " s");
-                Tally tally = new Tally();
-                CpuMeter.Span span = cpu.start();
-                ClosedLoopLoad.Running running = load.start(t, new byte[][] {body}, new boolean[] {stream}, connections,
-                        Options.ms(o.saturationS), tally);
-                running.await(10_000);
-                CpuMeter.Usage usage = span.stop();
-                (t == direct ? d : g).add(tally, running.seconds(), usage);
-                log(String.format(Locale.ROOT, "  %s: %.0f %s, %d errors", t.name(), tally.ok() / running.seconds(), unit,
-                        tally.errors()));
-            }
-        }
-        return new PathResult[] {d.build(), g.build()};
+    /** The same request direct and through the gateway, in that order. */
+    private Leg[] legs(Request request) {
+        return new Leg[] {new Leg(direct.name(), direct, request), new Leg(gantry.name(), gantry, request)};
     }
 
     private void nonStreamingFixedRate() throws Exception {
         String name = "Non-streaming chat at " + Report.num(o.fixedRate) + " req/s";
-        PathResult[] r = fixedRate(name, jsonBody, false, o.fixedRate, o.fixedS);
+        PathResult[] r = phases.fixedRate(name, legs(json), o.fixedRate, o.fixedS);
         report.addedRow(name, "p50 latency", 50, false, r[0], r[1], 0.3);
         report.addedRow(name, "p99 latency", 99, false, r[0], r[1], 2.0);
         report.details(name, r[0], true, "req/s");
@@ -245,7 +242,7 @@ public final class BenchMain {
 
     private void timeToFirstToken() throws Exception {
         String name = o.chunks + "-chunk streams at " + Report.num(o.ttftRate) + " streams/s";
-        PathResult[] r = fixedRate(name, streamBody, true, o.ttftRate, o.ttftS);
+        PathResult[] r = phases.fixedRate(name, legs(stream), o.ttftRate, o.ttftS);
         report.addedRow(name, "time to first token, p50", 50, true, r[0], r[1], 0.5);
         report.addedRow(name, "time to first token, p99", 99, true, r[0], r[1], Double.NaN);
         report.addedRow(name, "whole stream, p50", 50, false, r[0], r[1], Double.NaN);
@@ -255,38 +252,17 @@ public final class BenchMain {
         rssNote();
     }
 
-    /** Open loop, direct then Gantry; returns {direct, gantry}. */
-    private PathResult[] fixedRate(String name, byte[] body, boolean stream, double rate, double seconds) throws Exception {
-        FixedRateLoad load = new FixedRateLoad(client);
-        PathResult[] out = new PathResult[2];
-        Target[] targets = {direct, gantry};
-        for (int i = 0; i < 2; i++) {
-            Target t = targets[i];
-            settle();
-            log(name + ": " + t.name() + ", " + trim(seconds) + " s");
-            Tally tally = new Tally();
-            CpuMeter.Span span = cpu.start();
-            FixedRateLoad.Pacing pacing = load.run(t, body, stream, rate, Options.ms(seconds), 15_000, tally);
-            CpuMeter.Usage usage = span.stop();
-            out[i] = new PathResult.Builder(t.name()).add(tally, seconds, usage).sendLag(pacing.sendLag()).build();
-            log(String.format(Locale.ROOT, "  %s: p50 %s, p99 %s, %d errors", t.name(),
-                    Report.msText(Report.ms(Report.percentile(out[i].latency(), 50))),
-                    Report.msText(Report.ms(Report.percentile(out[i].latency(), 99))), out[i].errors()));
-        }
-        return out;
-    }
-
     private void slowStreams() throws Exception {
         String name = String.format(Locale.ROOT, "%,d concurrent slow streams through %s (%d chunks, %d ms apart)",
                 o.slowStreams, o.subject, o.chunks, o.slowChunkDelayMs);
         control.simulatorBehaviour("{\"chunks\":" + o.chunks + ",\"chunkDelayMs\":" + o.slowChunkDelayMs + "}");
-        settle();
+        phases.settle();
         log(name + ": opened for " + trim(o.slowS) + " s");
         Tally tally = new Tally();
         CpuMeter.Span span = cpu.start();
         long streamMs = (long) o.chunks * o.slowChunkDelayMs;
         String[] heap = {""};
-        SlowStreams.Result r = new SlowStreams(client).run(gantry, streamBody, o.slowStreams, o.slowRampMs,
+        SlowStreams.Result r = new SlowStreams(client).run(gantry, stream, o.slowStreams, o.slowRampMs,
                 Options.ms(o.slowS), streamMs + 15_000, o.gatewayPid, tally, () -> heap[0] = heapInfo(o.gatewayPid));
         CpuMeter.Usage usage = span.stop();
         control.simulatorBehaviour("{\"chunks\":" + o.chunks + "}");
@@ -313,7 +289,7 @@ public final class BenchMain {
 
     /** Does every request that went through Gantry have its usage recorded? (metrics count them as they are stored) */
     private void usageCheck() {
-        settle();
+        phases.settle();
         if (!o.subject.equals("Gantry")) return;
         try {
             String metrics = control.gatewayMetrics();
@@ -327,36 +303,6 @@ public final class BenchMain {
             report.note("Simulator counters: " + control.simulatorStats());
         } catch (RuntimeException e) {
             report.note("Could not read Gantry's /metrics: " + e.getMessage());
-        }
-    }
-
-    /**
-     * Waits (at most {@link #SETTLE_MAX_MS}) until the gateway and the simulator are idle: usage
-     * queue empty, and neither used more than ~0.1 core over the last 300 ms.
-     */
-    private void settle() {
-        long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MAX_MS);
-        long idleTicks = Math.max(1, ProcStats.clockTicks * 3 / 100); // 0.1 core over 300 ms
-        while (System.nanoTime() - giveUp < 0) {
-            long gw = cpu.gatewayTicks();
-            long sim = cpu.simulatorTicks();
-            try {
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            boolean quiet = cpu.gatewayTicks() - gw <= idleTicks && cpu.simulatorTicks() - sim <= idleTicks;
-            if (quiet && usageQueueEmpty()) return;
-        }
-        log("  (gateway or simulator still busy after " + SETTLE_MAX_MS + " ms; going on)");
-    }
-
-    private boolean usageQueueEmpty() {
-        try {
-            return Control.metricSum(control.gatewayMetrics(), "gantry_usage_queue_depth") <= 0;
-        } catch (RuntimeException e) {
-            return true;
         }
     }
 

@@ -39,4 +39,16 @@ final class Bodies {
                 + (stream && streamUsage ? ",\"stream_options\":{\"include_usage\":true}" : "") + "}";
         return json.getBytes(StandardCharsets.UTF_8);
     }
+
+    /**
+     * The same conversation as an Anthropic Messages request, as Claude Code or the Anthropic SDK
+     * sends it: the system prompt in its own field, {@code max_tokens} (required by the protocol).
+     */
+    static byte[] messages(String model, boolean stream) {
+        String json = "{\"model\":\"" + model + "\",\"max_tokens\":512,"
+                + "\"system\":\"" + SYSTEM + "\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"" + USER + "\"}],"
+                + "\"temperature\":0.2,\"stream\":" + stream + "}";
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
 }

@@ -7,15 +7,16 @@ import java.nio.charset.StandardCharsets;
  * One request and what came back: timestamps, status, and whether the answer was whole.
  *
  * <p>Confined to the event loop that sends it. Times are {@link System#nanoTime()} values.
- * A stream is whole when it ends with {@code data: [DONE]}; a JSON answer when it ends with a
- * closing brace. The first token of a stream is the first event whose delta starts with
- * {@code "content"} (the role-only first chunk does not count): the bytes are scanned until it is
- * found, then no more.
+ * A stream is whole when it ends with its protocol's last event ({@link Api}: {@code data: [DONE]}
+ * or {@code message_stop}); a JSON answer when it ends with a closing brace. The first token of a
+ * stream is the first event carrying generated text ({@link Api#firstToken}): the bytes are scanned
+ * until it is found, then no more.
  */
 final class Call {
-    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] CONTENT = "{\"content\":\"".getBytes(StandardCharsets.US_ASCII);
+    /** Longest stream end of any {@link Api}: the tail kept to check it. */
+    private static final int TAIL = 64;
 
+    final Request request;
     final boolean stream;
     /** When the request was due (fixed-rate loads) or sent (closed loops). */
     final long scheduledNanos;
@@ -28,13 +29,29 @@ final class Call {
     long bytes;
     String error;
 
-    private final byte[] tail = new byte[DONE.length];
+    private final byte[] tail = new byte[TAIL];
+    private final byte[] firstToken;
     private int tailLength;
     private int contentMatched;
+    /** The whole answer, kept only when asked (the preflight checks a stream's events one by one). */
+    private java.io.ByteArrayOutputStream kept;
 
-    Call(boolean stream, long scheduledNanos) {
-        this.stream = stream;
+    Call(Request request, long scheduledNanos) {
+        this.request = request;
+        this.stream = request.stream();
+        this.firstToken = request.api().firstToken;
         this.scheduledNanos = scheduledNanos;
+    }
+
+    /** Keeps the whole answer for {@link #body()}; for single requests, never under load. */
+    Call keepBody() {
+        kept = new java.io.ByteArrayOutputStream();
+        return this;
+    }
+
+    /** The whole answer as text, if {@link #keepBody()} was called, else "". */
+    String body() {
+        return kept == null ? "" : kept.toString(StandardCharsets.UTF_8);
     }
 
     void onBody(Buffer buffer) {
@@ -43,20 +60,21 @@ final class Call {
         if (n == 0) return;
         if (firstByteNanos < 0) firstByteNanos = now;
         bytes += n;
+        if (kept != null) kept.writeBytes(buffer.getBytes());
         if (stream && firstTokenNanos < 0) {
             for (int i = 0; i < n; i++) {
                 byte b = buffer.getByte(i);
-                if (b == CONTENT[contentMatched]) {
-                    if (++contentMatched == CONTENT.length) {
+                if (b == firstToken[contentMatched]) {
+                    if (++contentMatched == firstToken.length) {
                         firstTokenNanos = now;
                         break;
                     }
                 } else {
-                    contentMatched = b == CONTENT[0] ? 1 : 0; // '{' occurs only first in the needle
+                    contentMatched = b == firstToken[0] ? 1 : 0; // '{' occurs only first in the needle
                 }
             }
         }
-        // keep the last DONE.length bytes seen
+        // keep the last TAIL bytes seen
         if (n >= tail.length) {
             buffer.getBytes(n - tail.length, n, tail, 0);
             tailLength = tail.length;
@@ -73,8 +91,8 @@ final class Call {
         endNanos = System.nanoTime();
         if (status != 200) {
             error = "HTTP " + status;
-        } else if (stream ? !endsWith(DONE) : tailLength == 0 || tail[tailLength - 1] != '}') {
-            error = stream ? "stream without data: [DONE]" : "truncated JSON body";
+        } else if (stream ? !endsWith(request.api().streamEnd) : tailLength == 0 || tail[tailLength - 1] != '}') {
+            error = stream ? "stream without " + request.api().streamEndText() + " at its end" : "truncated JSON body";
         }
     }
 

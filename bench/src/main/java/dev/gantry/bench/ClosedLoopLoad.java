@@ -51,37 +51,35 @@ final class ClosedLoopLoad {
     }
 
     /**
-     * Starts {@code connections} workers sending {@code body} to {@code target} for {@code durationMs}.
+     * Starts {@code connections} workers sending requests to {@code target} for {@code durationMs}.
      *
-     * @param bodies the request bodies, one per kind; worker {@code i} sends {@code bodies[i % n]}
-     * @param stream for each body, whether it asks for a stream
+     * @param kinds the requests, one per kind; worker {@code i} sends {@code kinds[i % n]}
      */
-    Running start(Target target, byte[][] bodies, boolean[] stream, int connections, long durationMs, Tally tally) {
+    Running start(Target target, Request[] kinds, int connections, long durationMs, Tally tally) {
         long start = System.nanoTime();
         long deadline = start + TimeUnit.MILLISECONDS.toNanos(durationMs);
         Running running = new Running(connections, tally, start, deadline);
         for (int w = 0; w < connections; w++) {
             int loop = w % client.loops();
-            int kind = w % bodies.length;
-            client.context(loop).runOnContext(v ->
-                    next(loop, target, bodies[kind], stream[kind], running));
+            Request request = kinds[w % kinds.length];
+            client.context(loop).runOnContext(v -> next(loop, target, request, running));
         }
         return running;
     }
 
-    private void next(int loop, Target target, byte[] body, boolean stream, Running running) {
+    private void next(int loop, Target target, Request request, Running running) {
         long now = System.nanoTime();
         if (now - running.deadlineNanos >= 0) {
             running.outstanding.decrementAndGet();
             running.stopped.countDown();
             return;
         }
-        client.send(loop, target, body, new Call(stream, now), call -> {
+        client.send(loop, target, new Call(request, now), call -> {
             running.tally.add(call, call.endNanos - running.deadlineNanos <= 0);
             if (call.ok()) {
-                next(loop, target, body, stream, running);
+                next(loop, target, request, running);
             } else { // a failure may be reported synchronously: do not recurse
-                client.context(loop).runOnContext(x -> next(loop, target, body, stream, running));
+                client.context(loop).runOnContext(x -> next(loop, target, request, running));
             }
         });
     }

@@ -38,6 +38,15 @@ final class Control {
         return send(HttpRequest.newBuilder(gateway.resolve("/metrics")).GET(), 200);
     }
 
+    /**
+     * Gantry's {@code GET /api/v1/deployments} (every deployment's live state and request count),
+     * read with the admin key.
+     */
+    io.vertx.core.json.JsonObject gatewayDeployments(String adminKey) {
+        return new io.vertx.core.json.JsonObject(send(HttpRequest.newBuilder(gateway.resolve("/api/v1/deployments"))
+                .header("authorization", "Bearer " + adminKey).GET(), 200));
+    }
+
     /** Sum of the samples of a metric (all label sets) in a Prometheus text, or -1 if absent. */
     static double metricSum(String prometheusText, String name) {
         double sum = 0;

@@ -34,7 +34,7 @@ final class FixedRateLoad {
      * Runs for {@code durationMs} at {@code ratePerSecond} and waits for the answers (at most
      * {@code drainMs} after the last due time).
      */
-    Pacing run(Target target, byte[] body, boolean stream, double ratePerSecond, long durationMs, long drainMs,
+    Pacing run(Target target, Request request, double ratePerSecond, long durationMs, long drainMs,
                Tally tally) throws InterruptedException {
         long period = Math.round(1e9 / ratePerSecond);
         long count = Math.max(1, Math.round(ratePerSecond * durationMs / 1000.0));
@@ -55,7 +55,7 @@ final class FixedRateLoad {
             int loop = (int) (i % client.loops());
             client.context(loop).runOnContext(v -> {
                 lag.recordValue(Math.max(0, System.nanoTime() - due));
-                client.send(loop, target, body, new Call(stream, due), call -> {
+                client.send(loop, target, new Call(request, due), call -> {
                     tally.add(call, true);
                     outstanding.decrementAndGet();
                 });

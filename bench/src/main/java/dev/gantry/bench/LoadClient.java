@@ -69,17 +69,20 @@ final class LoadClient implements AutoCloseable {
         return vertx.isNativeTransportEnabled() ? "epoll" : "nio";
     }
 
-    /** Sends one chat request on loop {@code loop}; must run on that loop's context. */
-    void send(int loop, Target target, byte[] body, Call call, Consumer<Call> done) {
+    /** Sends {@code call}'s request on loop {@code loop}; must run on that loop's context. */
+    void send(int loop, Target target, Call call, Consumer<Call> done) {
+        Api api = call.request.api();
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.POST)
-                .setHost(target.host()).setPort(target.port()).setURI(Target.CHAT_PATH)
+                .setHost(target.host()).setPort(target.port()).setURI(api.path)
                 .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                 .putHeader(HttpHeaders.ACCEPT, call.stream ? SSE : JSON)
                 .putHeader(HttpHeaders.USER_AGENT, USER_AGENT)
                 .putHeader(HttpHeaders.AUTHORIZATION, target.authorization())
                 .setConnectTimeout(5_000)
                 .setIdleTimeout(requestTimeoutMs);
+        if (api.headerName != null) options.putHeader(api.headerName, api.headerValue);
+        byte[] body = call.request.body();
         boolean[] finished = new boolean[1];
         Consumer<Throwable> fail = t -> {
             if (finished[0]) return;

@@ -13,6 +13,8 @@ final class Options {
     URI direct;
     URI gateway;
     String key;
+    /** Gantry's admin key, to read {@code GET /api/v1/deployments} (the deployments scenario's load split). */
+    String adminKey;
     long gatewayPid;
     long simulatorPid;
     String model = "bench-model";
@@ -26,7 +28,7 @@ final class Options {
     boolean quick;
     /** Scenarios to run (after the warm-up), all by default. */
     java.util.Set<String> only = java.util.Set.of(SCENARIOS);
-    static final String[] SCENARIOS = {"saturation", "latency", "streaming", "ttft", "slow"};
+    static final String[] SCENARIOS = {"saturation", "latency", "streaming", "ttft", "translated", "deployments", "slow"};
 
     // load generator
     int loops = 2;
@@ -48,12 +50,22 @@ final class Options {
     int slowChunkDelayMs = 100;
     double slowS = 25;
     long slowRampMs = 2_000;
+    // shorter than the scenarios above, so that the full run stays near 8 minutes: their figures are
+    // compared within the scenario (translated vs pass-through, 1 vs 2 vs 4 deployments)
+    double translatedWarmupS = 6;
+    int translatedRounds = 2;
+    double translatedSaturationS = 5;
+    double translatedS = 10;
+    int deploymentsRounds = 2;
+    double deploymentsSaturationS = 5;
+    double deploymentsS = 6;
 
     static final String USAGE = """
             usage: BenchMain --direct URL --gateway URL --key KEY [options]
               --direct URL            the upstream simulator (http://127.0.0.1:PORT)
               --gateway URL           Gantry (http://127.0.0.1:PORT)
               --key KEY               a Gantry data-plane key
+              --admin-key KEY         a Gantry admin key (the deployments scenario reads GET /api/v1/deployments)
               --gateway-pid N         Gantry's process id (CPU and RSS from /proc)
               --simulator-pid N       the simulator's process id (CPU)
               --model NAME            model asked for (bench-model)
@@ -64,9 +76,15 @@ final class Options {
               --subject NAME          what --gateway is, for the report (Gantry; "bare proxy" when calibrating)
               --simulator-info TEXT   the same for the simulator
               --clk-tck N             clock ticks per second of /proc CPU times (100)
-              --quick                 smoke-test durations (about a minute in all)
+              --quick                 smoke-test durations (under 2 minutes in all)
               --only LIST             run only these scenarios after the warm-up, comma-separated, of:
-                                      saturation, latency, streaming, ttft, slow (all)
+                                      saturation, latency, streaming, ttft, translated, deployments,
+                                      slow (all)
+                                      translated: 50-chunk streams, OpenAI Chat client (passed through)
+                                        and Anthropic Messages client (translated to Chat) on the same
+                                        OpenAI-compatible upstream, each direct and through Gantry
+                                      deployments: one model on 1, 2 and 4 deployments (round_robin),
+                                        non-streaming, through Gantry
               --loops N               load-generator event loops (2)
               --warmup-s S            JIT warm-up: a third direct, the rest through the gateway (15)
               --rounds N              saturation rounds, order alternating D-G, G-D, ... (4)
@@ -83,6 +101,13 @@ final class Options {
               --slow-chunk-delay-ms N delay before each chunk of a slow stream (100)
               --slow-s S              how long new slow streams keep being opened (25)
               --slow-ramp-ms N        time over which the slow streams are opened (2000)
+              --translated-warmup-s S JIT warm-up of the Anthropic path, a third direct (6)
+              --translated-rounds N   translated: saturation rounds over the four legs, order rotating (2)
+              --translated-saturation-s S  translated: length of each saturation run (5)
+              --translated-s S        translated: length of each run at --ttft-rate (10)
+              --deployments-rounds N  deployments: saturation rounds over 1, 2, 4, order rotating (2)
+              --deployments-saturation-s S  deployments: length of each saturation run (5)
+              --deployments-s S       deployments: length of each run at --fixed-rate (6)
             """;
 
     static Options parse(String[] args) {
@@ -115,6 +140,13 @@ final class Options {
         ttftS = 4;
         slowS = 6;
         slowRampMs = 1_000;
+        translatedWarmupS = 2;
+        translatedRounds = 1;
+        translatedSaturationS = 2;
+        translatedS = 3;
+        deploymentsRounds = 1;
+        deploymentsSaturationS = 2;
+        deploymentsS = 2;
     }
 
     private void set(String name, String v) {
@@ -123,6 +155,7 @@ final class Options {
                 case "direct" -> direct = URI.create(v);
                 case "gateway" -> gateway = URI.create(v);
                 case "key" -> key = v;
+                case "admin-key" -> adminKey = v;
                 case "gateway-pid" -> gatewayPid = Long.parseLong(v);
                 case "simulator-pid" -> simulatorPid = Long.parseLong(v);
                 case "model" -> model = v;
@@ -156,6 +189,13 @@ final class Options {
                 case "slow-chunk-delay-ms" -> slowChunkDelayMs = Integer.parseInt(v);
                 case "slow-s" -> slowS = Double.parseDouble(v);
                 case "slow-ramp-ms" -> slowRampMs = Long.parseLong(v);
+                case "translated-warmup-s" -> translatedWarmupS = Double.parseDouble(v);
+                case "translated-rounds" -> translatedRounds = Integer.parseInt(v);
+                case "translated-saturation-s" -> translatedSaturationS = Double.parseDouble(v);
+                case "translated-s" -> translatedS = Double.parseDouble(v);
+                case "deployments-rounds" -> deploymentsRounds = Integer.parseInt(v);
+                case "deployments-saturation-s" -> deploymentsSaturationS = Double.parseDouble(v);
+                case "deployments-s" -> deploymentsS = Double.parseDouble(v);
                 default -> fail("unknown option --" + name);
             }
         } catch (IllegalArgumentException e) {

@@ -40,15 +40,43 @@ final class Report {
         notes.add(line);
     }
 
-    /** A throughput row: higher is better, target is a minimum ratio gantry/direct. */
+    /** A throughput row: higher is better, target is a minimum ratio gantry/direct (NaN: for information). */
     void ratioRow(String scenario, String measure, String unit, PathResult direct, PathResult gantry, double minRatio,
                   String targetNote) {
         double ratio = direct.throughput() <= 0 ? 0 : gantry.throughput() / direct.throughput();
-        boolean met = ratio >= minRatio;
+        Boolean met = Double.isNaN(minRatio) ? null : ratio >= minRatio;
         row(scenario, measure, num(direct.throughput()) + " " + unit, num(gantry.throughput()) + " " + unit,
                 String.format(Locale.ROOT, "%.2f×", ratio),
-                String.format(Locale.ROOT, "≥ %.2f×", minRatio) + (targetNote.isEmpty() ? "" : " (" + targetNote + ")"),
+                (Double.isNaN(minRatio) ? "— (for information)" : String.format(Locale.ROOT, "≥ %.2f×", minRatio))
+                        + (targetNote.isEmpty() ? "" : " (" + targetNote + ")"),
                 met, direct, gantry);
+    }
+
+    /**
+     * Compares what the gateway adds on two paths, each measured direct and through it: the
+     * "direct" column shows the first path's added latency, the gateway column the second's, and
+     * the target is a maximum ratio second/first (NaN: for information). When the first path adds
+     * nothing measurable (≤ 0, noise) there is no ratio and no verdict.
+     */
+    void addedRatioRow(String scenario, String measure, double p, boolean ttft, String baseName, PathResult baseDirect,
+                       PathResult baseGantry, String otherName, PathResult otherDirect, PathResult otherGantry,
+                       double maxRatio) {
+        double base = added(p, ttft, baseDirect, baseGantry);
+        double other = added(p, ttft, otherDirect, otherGantry);
+        boolean noRatio = Double.isNaN(base) || Double.isNaN(other) || base <= 0;
+        double ratio = noRatio ? Double.NaN : other / base;
+        Boolean met = Double.isNaN(maxRatio) || noRatio ? null : ratio <= maxRatio;
+        String comparison = noRatio ? "no ratio (" + baseName + " adds ≤ 0 ms: noise)"
+                : String.format(Locale.ROOT, "%.2f×", ratio);
+        String target = Double.isNaN(maxRatio) ? "— (for information)"
+                : String.format(Locale.ROOT, "%s ≤ %s× %s", otherName, trim(maxRatio), baseName);
+        row(scenario, measure, baseName + " " + String.format(Locale.ROOT, "%+.3f ms", base),
+                otherName + " " + String.format(Locale.ROOT, "%+.3f ms", other), comparison, target, met,
+                baseDirect.errors() + otherDirect.errors(), baseGantry.errors() + otherGantry.errors());
+    }
+
+    private static double added(double p, boolean ttft, PathResult direct, PathResult gantry) {
+        return ms(percentile(ttft ? gantry.ttft() : gantry.latency(), p)) - ms(percentile(ttft ? direct.ttft() : direct.latency(), p));
     }
 
     /** A latency row: the target is a maximum added latency at percentile {@code p}. */
@@ -71,9 +99,14 @@ final class Report {
 
     private void row(String scenario, String measure, String direct, String gantry, String comparison, String target,
                      Boolean met, PathResult d, PathResult g) {
-        String verdict = verdict(met, d.errors() + g.errors());
+        row(scenario, measure, direct, gantry, comparison, target, met, d.errors(), g.errors());
+    }
+
+    private void row(String scenario, String measure, String direct, String gantry, String comparison, String target,
+                     Boolean met, long directErrors, long gantryErrors) {
+        String verdict = verdict(met, directErrors + gantryErrors);
         rows.add(String.join(" | ", "| " + scenario, measure, direct, gantry, comparison, target, verdict,
-                d.errors() + " / " + g.errors() + " |"));
+                directErrors + " / " + gantryErrors + " |"));
     }
 
     /** @param met null for a row shown for information, with no target */
@@ -93,7 +126,7 @@ final class Report {
      * still climbing from round to round: the gateway was not warm, and its numbers understate it.
      */
     void warmthCheck(String scenario, PathResult r) {
-        if (r.path().equals("direct")) return;
+        if (r.path().startsWith("direct")) return;
         double jit = r.cpu().gatewayThreads().getOrDefault("JIT", 0.0);
         List<Double> rounds = r.rounds();
         boolean climbing = rounds.size() >= 2 && rounds.getFirst() > 0 && rounds.getLast() > 1.25 * rounds.getFirst();
@@ -131,11 +164,11 @@ final class Report {
                 b.append(String.format(Locale.ROOT, "; CPU ms per %s: simulator %.3f, load generator %.3f",
                         unit.endsWith("/s") ? unit.substring(0, unit.length() - 2) : unit,
                         cpu.simulatorMsPer(n), cpu.loadGeneratorMsPer(n)));
-                if (!r.path().equals("direct")) {
+                if (!r.path().startsWith("direct")) {
                     b.append(String.format(Locale.ROOT, ", %s %.3f", r.path(), cpu.gatewayMsPer(n)));
                 }
             }
-            if (!r.path().equals("direct") && cpu.gateway() > 0.05 && !cpu.gatewayThreads().isEmpty()) {
+            if (!r.path().startsWith("direct") && cpu.gateway() > 0.05 && !cpu.gatewayThreads().isEmpty()) {
                 b.append("; ").append(subject).append(" CPU by thread (cores):");
                 cpu.gatewayThreads().entrySet().stream()
                         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())

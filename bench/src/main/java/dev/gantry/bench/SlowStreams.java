@@ -25,7 +25,7 @@ final class SlowStreams {
      * @param atWindowEnd run on the calling thread when the window closes, while the last streams
      *     are still open (the report takes the gateway's heap summary then)
      */
-    Result run(Target target, byte[] body, int streams, long rampMs, long durationMs, long drainMs, long gatewayPid,
+    Result run(Target target, Request request, int streams, long rampMs, long durationMs, long drainMs, long gatewayPid,
                Tally tally, Runnable atWindowEnd) throws InterruptedException {
         long rssBefore = ProcStats.rssKb(gatewayPid);
         AtomicLong peakRss = new AtomicLong(rssBefore);
@@ -52,7 +52,7 @@ final class SlowStreams {
                 int loop = w % client.loops();
                 long delayMs = Math.max(1, rampMs * w / streams);
                 client.context(loop).runOnContext(v -> client.context(loop).owner().setTimer(delayMs, id ->
-                        next(loop, target, body, deadline, active, maxActive, running, stopped, tally)));
+                        next(loop, target, request, deadline, active, maxActive, running, stopped, tally)));
             }
             long untilEnd = deadline - System.nanoTime();
             if (untilEnd > 0) TimeUnit.NANOSECONDS.sleep(untilEnd);
@@ -70,7 +70,7 @@ final class SlowStreams {
                 ProcStats.peakRssKb(gatewayPid));
     }
 
-    private void next(int loop, Target target, byte[] body, long deadline, AtomicInteger active,
+    private void next(int loop, Target target, Request request, long deadline, AtomicInteger active,
                       AtomicInteger maxActive, AtomicInteger running, CountDownLatch stopped, Tally tally) {
         if (System.nanoTime() - deadline >= 0) {
             running.decrementAndGet();
@@ -78,11 +78,11 @@ final class SlowStreams {
             return;
         }
         maxActive.accumulateAndGet(active.incrementAndGet(), Math::max);
-        client.send(loop, target, body, new Call(true, System.nanoTime()), call -> {
+        client.send(loop, target, new Call(request, System.nanoTime()), call -> {
             active.decrementAndGet();
             tally.add(call, true);
             client.context(loop).runOnContext(v ->
-                    next(loop, target, body, deadline, active, maxActive, running, stopped, tally));
+                    next(loop, target, request, deadline, active, maxActive, running, stopped, tally));
         });
     }
 }

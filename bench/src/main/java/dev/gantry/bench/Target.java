@@ -12,8 +12,6 @@ package dev.gantry.bench;
  * @param authorization the header value carrying it, built once
  */
 record Target(String name, String host, int port, String apiKey, CharSequence authorization) {
-    static final String CHAT_PATH = "/v1/chat/completions";
-
     Target(String name, String host, int port, String apiKey) {
         this(name, host, port, apiKey, io.vertx.core.http.HttpHeaders.createOptimized("Bearer " + apiKey));
     }
