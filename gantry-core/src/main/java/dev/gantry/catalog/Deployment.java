@@ -16,6 +16,10 @@ import java.util.Optional;
 public record Deployment(Provider provider, String upstreamModel, int weight, int priority, int maxConcurrent,
                          Timeouts timeouts, Optional<Price> price, long costPerHourMicros) {
 
+    public Deployment withProvider(Provider p) {
+        return new Deployment(p, upstreamModel, weight, priority, maxConcurrent, timeouts, price, costPerHourMicros);
+    }
+
     /** A short name for logs, metrics and usage rows: {@code provider/upstream-model}. */
     public String id() { return provider.name() + "/" + upstreamModel; }
 

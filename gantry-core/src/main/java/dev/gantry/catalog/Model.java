@@ -31,6 +31,10 @@ public record Model(String name, List<String> aliases, List<Deployment> deployme
     }
 
     /** The price of tokens served by {@code deployment}: its own if it has one, else the model's. */
+    public Model withDeployments(List<Deployment> replaced) {
+        return new Model(name, aliases, replaced, price, strategy, fallbacks, retry, queue, acceptsImages, limits);
+    }
+
     public Price priceAt(Deployment deployment) {
         return deployment.price().orElse(price);
     }

@@ -22,6 +22,10 @@ public record Provider(String name, ProviderType type, URI baseUrl, Secret apiKe
      * {@code /health} for vLLM and SGLang, {@code /v1/models} for most others) every
      * {@code interval}; while it fails, the provider's deployments are out of rotation.
      */
+    public Provider withApiKey(Secret key) {
+        return new Provider(name, type, baseUrl, key, headers, timeouts, servesResponsesApi, healthCheck);
+    }
+
     public record HealthCheck(String path, java.time.Duration interval, java.time.Duration timeout) {}
     public Provider {
         headers = Map.copyOf(headers);

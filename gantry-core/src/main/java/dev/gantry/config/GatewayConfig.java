@@ -1,5 +1,11 @@
 package dev.gantry.config;
 
+import dev.gantry.catalog.Deployment;
+import dev.gantry.catalog.Model;
+import dev.gantry.catalog.Secret;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import dev.gantry.catalog.ModelCatalog;
 import dev.gantry.catalog.Provider;
 import java.net.URI;
@@ -13,6 +19,28 @@ import java.util.Optional;
 public record GatewayConfig(ServerSettings server, DatabaseSettings database, Optional<String> redisUrl,
                             UsageSettings usage, RoutingSettings routing, GovernanceSettings governance,
                             List<Provider> providers, ModelCatalog catalog) {
+
+    /**
+     * This configuration with some providers' API keys replaced (keys stored encrypted through the
+     * admin API win over the file's): the providers, and every deployment on them, carry the new key.
+     */
+    public GatewayConfig withProviderKeys(Map<String, Secret> keys) {
+        if (keys.isEmpty()) return this;
+        var replaced = new HashMap<String, Provider>();
+        var newProviders = new ArrayList<Provider>();
+        for (Provider p : providers) {
+            Provider q = keys.containsKey(p.name()) ? p.withApiKey(keys.get(p.name())) : p;
+            replaced.put(p.name(), q);
+            newProviders.add(q);
+        }
+        var models = new ArrayList<Model>();
+        for (Model m : catalog.all()) {
+            var deployments = new ArrayList<Deployment>();
+            for (Deployment d : m.deployments()) deployments.add(d.withProvider(replaced.getOrDefault(d.provider().name(), d.provider())));
+            models.add(m.withDeployments(deployments));
+        }
+        return new GatewayConfig(server, database, redisUrl, usage, routing, governance, newProviders, new ModelCatalog(models));
+    }
 
     /**
      * Budgets and alerts (per-model rate limits live on each {@code Model}).

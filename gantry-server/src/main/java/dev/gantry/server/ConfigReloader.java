@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import dev.gantry.catalog.Secret;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -34,13 +36,29 @@ public final class ConfigReloader implements AutoCloseable {
     private static final long DEBOUNCE_MILLIS = 300;
 
     private final Path file;
+    /** What the file says; {@link #current} is this with the stored provider keys laid over it. */
+    private volatile GatewayConfig fromFile;
+    private volatile Map<String, Secret> storedKeys;
     private final AtomicReference<GatewayConfig> current;
     private final List<Consumer<GatewayConfig>> listeners = new CopyOnWriteArrayList<>();
     private WatchService watcher;
 
-    ConfigReloader(Path file, GatewayConfig initial) {
+    ConfigReloader(Path file, GatewayConfig initial, Map<String, Secret> storedKeys) {
         this.file = file;
-        this.current = new AtomicReference<>(initial);
+        this.fromFile = initial;
+        this.storedKeys = Map.copyOf(storedKeys);
+        this.current = new AtomicReference<>(initial.withProviderKeys(this.storedKeys));
+    }
+
+    /** Applies a new set of stored provider keys to the running configuration. */
+    public synchronized void providerKeysChanged(Map<String, Secret> keys) {
+        storedKeys = Map.copyOf(keys);
+        apply(fromFile.withProviderKeys(storedKeys));
+    }
+
+    private void apply(GatewayConfig config) {
+        current.set(config);
+        listeners.forEach(l -> l.accept(config));
     }
 
     public Supplier<ModelCatalog> catalog() { return () -> current.get().catalog(); }
@@ -60,15 +78,15 @@ public final class ConfigReloader implements AutoCloseable {
         GatewayConfig next = ConfigLoader.load(file);
         GatewayConfig previous = current.get();
         // what cannot change while running keeps its running value
-        GatewayConfig applied = new GatewayConfig(previous.server(), previous.database(), previous.redisUrl(),
+        fromFile = new GatewayConfig(previous.server(), previous.database(), previous.redisUrl(),
                 previous.usage(), previous.routing(), previous.governance(), next.providers(), next.catalog());
+        GatewayConfig applied = fromFile.withProviderKeys(storedKeys);
         if (!Objects.equals(next.server().withPort(previous.server().port()), previous.server()) || !next.database().equals(previous.database())
                 || !next.usage().equals(previous.usage()) || !next.routing().equals(previous.routing())
                 || !next.governance().equals(previous.governance())) {
             log.warn("configuration reloaded: server, database, usage, routing and governance changes take effect at the next restart");
         }
-        current.set(applied);
-        listeners.forEach(l -> l.accept(applied));
+        apply(applied);
         log.info("configuration reloaded from {}: {} provider(s), {} model(s)", file, applied.providers().size(),
                 applied.catalog().all().size());
         return applied;

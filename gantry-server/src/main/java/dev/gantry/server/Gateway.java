@@ -5,6 +5,9 @@ import dev.gantry.routing.DeploymentPicker;
 import dev.gantry.server.auth.AdminKeyBootstrap;
 import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.KeyCache;
+import dev.gantry.crypto.SecretCipher;
+import dev.gantry.server.secrets.ProviderKeys;
+import dev.gantry.store.ProviderSecretRepository;
 import dev.gantry.server.admin.AdminRoutes;
 import dev.gantry.server.identity.Directory;
 import dev.gantry.limits.BudgetLedger;
@@ -88,6 +91,12 @@ public final class Gateway implements AutoCloseable {
 
     /** @param configFile the file {@code config} was read from, reloaded when it changes; null if none */
     public static Gateway start(GatewayConfig config, Path configFile, Optional<String> adminSecret, PrintStream console) {
+        return start(config, configFile, adminSecret, SecretCipher.fromEnvironment(), console);
+    }
+
+    /** @param masterKey what encrypts provider keys stored through the admin API ({@code GANTRY_MASTER_KEY}) */
+    public static Gateway start(GatewayConfig config, Path configFile, Optional<String> adminSecret,
+                                Optional<SecretCipher> masterKey, PrintStream console) {
         Clock clock = Clock.systemUTC();
         Database database = Database.open(config.database());
         try {
@@ -102,6 +111,8 @@ public final class Gateway implements AutoCloseable {
                     new OrgSettingsRepository(database.dataSource()), new AuditRepository(database.dataSource()), usageRepository);
             var directory = new Directory(stores.users(), stores.teams(), stores.memberships(), stores.org(), clock);
             directory.loadAll();
+            var providerKeys = new ProviderKeys(new ProviderSecretRepository(database.dataSource()), masterKey, clock);
+            var storedProviderKeys = providerKeys.load(); // before anything starts: unreadable keys stop start-up here
 
             var metrics = new GatewayMetrics();
             var estimator = new TokenEstimator();
@@ -129,15 +140,15 @@ public final class Gateway implements AutoCloseable {
             }));
             // ---- end governance ----
             config.redisUrl().ifPresent(url -> log.warn("redis.url is set but not used yet: rate-limit and budget counters "
-                    + "shared over Redis come with governance; each replica counts alone"));
-            var reloader = new ConfigReloader(configFile, config);
+                    + "shared over Redis are not built yet; each replica counts alone"));
+            var reloader = new ConfigReloader(configFile, config, storedProviderKeys);
             var picker = new DeploymentPicker(System::nanoTime, config.routing().breakerFailures(), config.routing().breakerCooldown());
-            metrics.deployments(config.catalog(), picker);
+            metrics.deployments(reloader.current().catalog(), picker);
             reloader.onReload(applied -> metrics.deployments(applied.catalog(), picker));
             var prober = new HealthProber(vertx, reloader::current, picker);
             var authenticator = new Authenticator(keyCache, directory, vertx, clock);
             var admin = new AdminRoutes(vertx, stores, authenticator, keyCache, directory, ledger, reloader.catalog(), picker,
-                    selfHosted, reloader, clock);
+                    selfHosted, reloader, providerKeys, clock);
             var shared = new GatewayVerticle.Shared(config.server().host(), config.server().maxBodyBytes(),
                     config.server().shutdownGrace(), reloader.catalog(), reloader, authenticator,
                     admin, recorder, metrics, database, shuttingDown::get, clock, estimator,

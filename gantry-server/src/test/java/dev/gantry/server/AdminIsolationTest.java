@@ -131,7 +131,7 @@ class AdminIsolationTest {
     private static String aimedAt(String path, Side side) {
         return path.replace("/teams/{id}", "/teams/" + side.team()).replace("/users/{id}", "/users/" + side.member())
                 .replace("/keys/{id}", "/keys/" + side.memberKeyId()).replace("{userId}", side.member())
-                .replace("{requestId}", side.requestId());
+                .replace("{requestId}", side.requestId()).replace("{name}", "sim-openai");
     }
 
     /** Bodies that would change something of B's if the route let them through. */

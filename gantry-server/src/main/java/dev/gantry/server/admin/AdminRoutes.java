@@ -10,6 +10,7 @@ import dev.gantry.server.ConfigReloader;
 import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.KeyCache;
 import dev.gantry.server.identity.Directory;
+import dev.gantry.server.secrets.ProviderKeys;
 import dev.gantry.store.AuditRepository;
 import dev.gantry.store.KeyRepository;
 import dev.gantry.store.MembershipRepository;
@@ -53,11 +54,12 @@ public final class AdminRoutes {
     private final AuditApi audit;
     private final UsageApi usage;
     private final DeploymentsApi deployments;
+    private final ProviderKeysApi providerKeys;
     private final Handler<RoutingContext> reload;
 
     public AdminRoutes(Vertx vertx, Stores stores, Authenticator authenticator, KeyCache keyCache, Directory directory,
                        BudgetLedger ledger, Supplier<ModelCatalog> catalog, DeploymentPicker picker, SelfHostedCost selfHosted,
-                       ConfigReloader reloader, Clock clock) {
+                       ConfigReloader reloader, ProviderKeys providerKeys, Clock clock) {
         var trail = new AuditTrail(stores.audit(), clock);
         var access = new KeyAccess(keyCache, directory);
         this.auth = new AdminAuth(authenticator, directory);
@@ -68,6 +70,7 @@ public final class AdminRoutes {
         this.audit = new AuditApi(stores.audit(), vertx);
         this.usage = new UsageApi(stores.usage(), access, vertx, clock);
         this.deployments = new DeploymentsApi(catalog, picker, selfHosted, clock);
+        this.providerKeys = new ProviderKeysApi(providerKeys, reloader, trail, vertx);
         this.reload = ctx -> Json.reply(ctx, 200, vertx.executeBlocking(() -> {
             if (!reloader.hasFile()) {
                 throw new GatewayException(ErrorCode.INVALID_REQUEST, "The gateway was started without a configuration file.");
@@ -125,6 +128,8 @@ public final class AdminRoutes {
         router.get("/api/v1/usage/requests/:requestId").handler(usage::request);
         router.get("/api/v1/deployments").handler(readersOfAll).handler(deployments::list);
         router.post("/api/v1/config/reload").handler(adminsOnly).handler(reload);
+        router.put("/api/v1/providers/:name/api-key").handler(adminsOnly).handler(providerKeys::put);
+        router.delete("/api/v1/providers/:name/api-key").handler(adminsOnly).handler(providerKeys::delete);
     }
 
     private static Buffer openApiDocument() {
