@@ -5,6 +5,7 @@ import dev.gantry.routing.DeploymentPicker;
 import dev.gantry.server.auth.AdminKeyBootstrap;
 import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.KeyCache;
+import dev.gantry.server.auth.KeyLastUsed;
 import dev.gantry.crypto.SecretCipher;
 import dev.gantry.server.secrets.ProviderKeys;
 import dev.gantry.store.ProviderSecretRepository;
@@ -119,6 +120,7 @@ public final class Gateway implements AutoCloseable {
             var selfHosted = new SelfHostedCost();
             var recorder = new UsageRecorder(usageRepository, new UsageMeter(estimator), selfHosted, metrics, config.usage(),
                     UsageSpool.open(config.usage().spoolDir()));
+            recorder.afterStore(new KeyLastUsed(keyRepository)::stored);
             recorder.replay(); // what a killed process answered for but had not stored yet
             recorder.start();
 

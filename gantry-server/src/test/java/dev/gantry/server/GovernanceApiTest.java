@@ -53,6 +53,18 @@ class GovernanceApiTest {
         assertThat(json(changed.body()).path("tpm").asInt()).as("absent fields keep their value").isEqualTo(100000);
 
         assertThat(gw.get("/api/v1/keys?team_id=" + team, ADMIN_KEY).body()).contains(key.path("id").asText());
+
+        assertThat(key.path("last_used_at").isNull()).isTrue();
+        var answer = gw.post("/v1/chat/completions", CHAT, key.path("key").asText());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        gw.usageRow(answer.headers().firstValue("x-gantry-request-id").orElseThrow());
+        String lastUsed = "";
+        for (int i = 0; i < 100 && lastUsed.isEmpty(); i++) { // noted just after its usage row is stored
+            lastUsed = json(gw.get("/api/v1/keys/" + key.path("id").asText(), ADMIN_KEY).body()).path("last_used_at").asText("");
+            if (lastUsed.equals("null")) lastUsed = "";
+            if (lastUsed.isEmpty()) GatewayFixture.sleep(20);
+        }
+        assertThat(lastUsed).startsWith(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
         assertThat(gw.get("/api/v1/keys?user_id=usr_nobody", ADMIN_KEY).body()).doesNotContain(key.path("id").asText());
     }
 

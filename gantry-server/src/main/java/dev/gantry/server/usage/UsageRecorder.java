@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +67,7 @@ public final class UsageRecorder implements AutoCloseable {
     /** Set once records could not be queued for the store: from then on only a replay may checkpoint. */
     private volatile boolean overflowed;
     private boolean checkpointHeld;
+    private volatile Consumer<List<UsageRecord>> afterStore = records -> {};
 
     public UsageRecorder(UsageRepository repository, UsageMeter meter, SelfHostedCost selfHosted, GatewayMetrics metrics,
                          UsageSettings settings, UsageSpool spool) {
@@ -92,6 +94,9 @@ public final class UsageRecorder implements AutoCloseable {
         if (replayed > 0) log.info("usage spool: stored {} record(s) left from before the last stop", replayed);
         return replayed;
     }
+
+    /** Called on the store thread with each batch once it is stored (e.g. to note when keys were last used). */
+    public void afterStore(Consumer<List<UsageRecord>> hook) { this.afterStore = hook; }
 
     public void start() {
         spoolThread.start();
@@ -246,6 +251,7 @@ public final class UsageRecorder implements AutoCloseable {
                 // requests that failed authentication are counted and logged, not kept in the ledger
                 for (Spooled s : batch) if (s.record().keyId() != null) records.add(s.record());
                 if (!store(records)) checkpointHeld = true; // leave them for the replay at the next start
+                else afterStore.accept(records);
                 UsageSpool.Position last = batch.getLast().position();
                 if (!checkpointHeld && !overflowed && last != null) spool.checkpoint(last);
                 for (Spooled s : batch) {
