@@ -24,8 +24,10 @@ abstract class AdminCommand implements Callable<Integer> {
     /** Checks the options and makes the call; the answer is what gets printed. */
     abstract JsonNode send(AdminClient client);
 
-    /** Prints a successful answer for a person. */
-    abstract void print(JsonNode answer, PrintWriter out);
+    /** Prints a successful answer for a person: by default one resource as {@code field: value} lines. */
+    void print(JsonNode answer, PrintWriter out) {
+        Details.print(answer, out);
+    }
 
     @Override
     public final Integer call() {

@@ -116,11 +116,6 @@ public final class KeysCommand {
         JsonNode send(AdminClient client) {
             return client.get(path(id), new Query());
         }
-
-        @Override
-        void print(JsonNode answer, PrintWriter out) {
-            Details.print(answer, out);
-        }
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true,
@@ -143,11 +138,6 @@ public final class KeysCommand {
             ObjectNode body = AdminClient.JSON.createObjectNode();
             if (name != null) body.put("name", name);
             return client.patch(path(id), limits.addTo(key.addTo(body), command));
-        }
-
-        @Override
-        void print(JsonNode answer, PrintWriter out) {
-            Details.print(answer, out);
         }
     }
 

@@ -69,11 +69,6 @@ public final class TeamsCommand {
             if (description != null) body.put("description", description);
             return client.post("/teams", limits.addTo(body, command));
         }
-
-        @Override
-        void print(JsonNode answer, PrintWriter out) {
-            Details.print(answer, out);
-        }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one team.")
@@ -84,11 +79,6 @@ public final class TeamsCommand {
         @Override
         JsonNode send(AdminClient client) {
             return client.get(path(id), new Query());
-        }
-
-        @Override
-        void print(JsonNode answer, PrintWriter out) {
-            Details.print(answer, out);
         }
     }
 
@@ -113,11 +103,6 @@ public final class TeamsCommand {
             if (name != null) body.put("name", name);
             if (description != null) body.put("description", description);
             return client.patch(path(id), limits.addTo(body, command));
-        }
-
-        @Override
-        void print(JsonNode answer, PrintWriter out) {
-            Details.print(answer, out);
         }
     }
 

@@ -89,11 +89,6 @@ public final class UsersCommand {
             if (email != null) body.put("email", email);
             return client.post("/users", limits.addTo(body, command));
         }
-
-        @Override
-        void print(JsonNode answer, PrintWriter out) {
-            Details.print(answer, out);
-        }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one user, with their teams.")
@@ -104,11 +99,6 @@ public final class UsersCommand {
         @Override
         JsonNode send(AdminClient client) {
             return client.get(path(id), new Query());
-        }
-
-        @Override
-        void print(JsonNode answer, PrintWriter out) {
-            Details.print(answer, out);
         }
     }
 
@@ -137,11 +127,6 @@ public final class UsersCommand {
             if (status != null) body.put("status", Choices.require(command, "--status", status, Choices.USER_STATUSES));
             if (role != null) body.put("role", Choices.require(command, "--role", role, Choices.ORG_ROLES));
             return client.patch(path(id), limits.addTo(body, command));
-        }
-
-        @Override
-        void print(JsonNode answer, PrintWriter out) {
-            Details.print(answer, out);
         }
     }
 
