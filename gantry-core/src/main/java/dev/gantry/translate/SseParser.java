@@ -1,8 +1,8 @@
 package dev.gantry.translate;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,7 +12,9 @@ import java.util.List;
  * skipped. An event split across chunks is kept until its end arrives. Not thread-safe.
  */
 public final class SseParser {
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+    /** The line being read: a plain growable array, copied into in runs (per-byte writes were a fifth of a translated stream's CPU). */
+    private byte[] line = new byte[256];
+    private int lineLength;
     private String event;
     private StringBuilder data;
     private boolean lastWasCr;
@@ -20,25 +22,38 @@ public final class SseParser {
     /** The complete events in this chunk (plus what earlier chunks left incomplete). */
     public List<SseEvent> feed(byte[] chunk) {
         var events = new ArrayList<SseEvent>(2);
-        for (byte b : chunk) {
-            if (b == '\n' && lastWasCr) { // the \n of a \r\n pair: the line already ended at \r
+        int start = 0;
+        for (int i = 0; i < chunk.length; i++) {
+            byte b = chunk[i];
+            if (b != '\n' && b != '\r') {
                 lastWasCr = false;
                 continue;
             }
-            lastWasCr = b == '\r';
-            if (b == '\n' || b == '\r') {
-                endLine(events);
-            } else {
-                line.write(b);
+            if (b == '\n' && lastWasCr) { // the \n of a \r\n pair: the line already ended at \r
+                lastWasCr = false;
+                start = i + 1;
+                continue;
             }
+            lastWasCr = b == '\r';
+            append(chunk, start, i - start);
+            endLine(events);
+            start = i + 1;
         }
+        append(chunk, start, chunk.length - start);
         return events;
+    }
+
+    private void append(byte[] bytes, int from, int length) {
+        if (length <= 0) return;
+        if (lineLength + length > line.length) line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + length));
+        System.arraycopy(bytes, from, line, lineLength, length);
+        lineLength += length;
     }
 
     /** An event left without its closing blank line when the stream ended, if any. */
     public List<SseEvent> finish() {
         var events = new ArrayList<SseEvent>(1);
-        if (line.size() > 0) endLine(events);
+        if (lineLength > 0) endLine(events);
         if (data != null) events.add(new SseEvent(event, data.toString()));
         event = null;
         data = null;
@@ -46,8 +61,8 @@ public final class SseParser {
     }
 
     private void endLine(List<SseEvent> events) {
-        String text = line.toString(StandardCharsets.UTF_8);
-        line.reset();
+        String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
+        lineLength = 0;
         if (text.isEmpty()) {
             if (data != null) events.add(new SseEvent(event, data.toString()));
             event = null;
