@@ -4,6 +4,9 @@ import dev.gantry.config.GatewayConfig;
 import dev.gantry.routing.DeploymentPicker;
 import dev.gantry.server.auth.AdminKeyBootstrap;
 import dev.gantry.server.auth.Authenticator;
+import dev.gantry.server.auth.ConsoleSessions;
+import dev.gantry.server.console.Console;
+import dev.gantry.store.ConsoleSessionRepository;
 import dev.gantry.server.auth.KeyCache;
 import dev.gantry.server.auth.KeyLastUsed;
 import dev.gantry.crypto.SecretCipher;
@@ -43,6 +46,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,11 +153,15 @@ public final class Gateway implements AutoCloseable {
             reloader.onReload(applied -> metrics.deployments(applied.catalog(), picker));
             var prober = new HealthProber(vertx, reloader::current, picker);
             var authenticator = new Authenticator(keyCache, directory, vertx, clock);
+            var sessions = new ConsoleSessions(new ConsoleSessionRepository(database.dataSource()), vertx, clock);
             var admin = new AdminRoutes(vertx, stores, authenticator, keyCache, directory, ledger, reloader.catalog(), picker,
-                    selfHosted, reloader, providerKeys, clock);
+                    selfHosted, reloader, providerKeys, sessions, clock);
+            var listeningPort = new AtomicInteger(); // the console calls the admin API here, once the servers listen
+            var webConsole = new Console(vertx, sessions, authenticator, directory, loopbackHost(config.server().host()),
+                    listeningPort::get);
             var shared = new GatewayVerticle.Shared(config.server().host(), config.server().maxBodyBytes(),
                     config.server().shutdownGrace(), reloader.catalog(), reloader, authenticator,
-                    admin, recorder, metrics, database, shuttingDown::get, clock, estimator,
+                    admin, webConsole, recorder, metrics, database, shuttingDown::get, clock, estimator,
                     picker, new CapacityQueue(vertx), limits);
 
             // Port 0 means any free port; Vert.x shares one random port among servers that ask for -1.
@@ -165,6 +173,7 @@ public final class Gateway implements AutoCloseable {
                 return verticle;
             }, new DeploymentOptions().setInstances(config.server().eventLoops())));
             int port = verticles.getFirst().actualPort();
+            listeningPort.set(port);
             vertx.setPeriodic(KeyCache.REFRESH_PERIOD.toMillis(), id -> vertx.executeBlocking(() -> {
                 keyCache.refresh();
                 directory.refresh();
@@ -180,6 +189,11 @@ public final class Gateway implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** Where this process reaches its own servers: the bound address, or loopback when bound to every address. */
+    private static String loopbackHost(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "127.0.0.1" : host;
     }
 
     public int port() { return port; }

@@ -34,7 +34,7 @@ class OpenApiCoverageTest {
                     new MembershipRepository(ds), new OrgSettingsRepository(ds), new AuditRepository(ds), new UsageRepository(ds));
             var router = Router.router(vertx);
             // only the routes are looked at: the handlers' collaborators are never called
-            new AdminRoutes(vertx, stores, null, null, null, null, null, null, null, null, null, Clock.systemUTC()).mount(router);
+            new AdminRoutes(vertx, stores, null, null, null, null, null, null, null, null, null, null, Clock.systemUTC()).mount(router);
             var mounted = new TreeSet<String>();
             for (var route : router.getRoutes()) {
                 if (route.methods() == null || route.getPath() == null || route.getPath().endsWith("*")) continue;

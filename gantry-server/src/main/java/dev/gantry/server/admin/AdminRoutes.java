@@ -8,6 +8,7 @@ import dev.gantry.limits.BudgetLedger;
 import dev.gantry.routing.DeploymentPicker;
 import dev.gantry.server.ConfigReloader;
 import dev.gantry.server.auth.Authenticator;
+import dev.gantry.server.auth.ConsoleSessions;
 import dev.gantry.server.auth.KeyCache;
 import dev.gantry.server.identity.Directory;
 import dev.gantry.server.secrets.ProviderKeys;
@@ -59,10 +60,10 @@ public final class AdminRoutes {
 
     public AdminRoutes(Vertx vertx, Stores stores, Authenticator authenticator, KeyCache keyCache, Directory directory,
                        BudgetLedger ledger, Supplier<ModelCatalog> catalog, DeploymentPicker picker, SelfHostedCost selfHosted,
-                       ConfigReloader reloader, ProviderKeys providerKeys, Clock clock) {
+                       ConfigReloader reloader, ProviderKeys providerKeys, ConsoleSessions sessions, Clock clock) {
         var trail = new AuditTrail(stores.audit(), clock);
         var access = new KeyAccess(keyCache, directory);
-        this.auth = new AdminAuth(authenticator, directory);
+        this.auth = new AdminAuth(authenticator, directory, sessions);
         this.keys = new KeysApi(stores.keys(), keyCache, directory, access, trail, vertx, clock);
         this.users = new UsersApi(stores.users(), stores.keys(), keyCache, directory, trail, vertx, clock);
         this.teams = new TeamsApi(stores.teams(), stores.memberships(), stores.users(), directory, trail, vertx, clock);

@@ -25,8 +25,7 @@ final class AuditTrail {
     /** What the worker task needs of the request, taken on the event loop. */
     record Origin(Caller caller, String address) {
         static Origin of(RoutingContext ctx) {
-            var remote = ctx.request().remoteAddress();
-            return new Origin(AdminAuth.caller(ctx), remote == null ? null : remote.hostAddress());
+            return new Origin(AdminAuth.caller(ctx), AdminAuth.clientAddress(ctx));
         }
     }
 

@@ -36,6 +36,11 @@ public final class Authenticator {
             return Future.failedFuture(new GatewayException(ErrorCode.MISSING_API_KEY,
                     "No API key given: send 'Authorization: Bearer <key>' or 'x-api-key: <key>'."));
         }
+        return authenticateSecret(secret);
+    }
+
+    /** A key's secret as typed into the console's log-in form. */
+    public Future<ApiKey> authenticateSecret(String secret) {
         String hash = KeySecrets.hash(secret);
         Optional<ApiKey> cached = keys.find(hash);
         if (cached.isPresent()) return check(cached, hash);
@@ -45,12 +50,25 @@ public final class Authenticator {
         return vertx.executeBlocking(() -> keys.loadMiss(hash), false).compose(key -> check(key, hash));
     }
 
+    /**
+     * The key a console session acts as, checked like a presented one: a session ends when its key
+     * is revoked or expires, or its user is suspended.
+     */
+    public Future<ApiKey> authenticateKeyId(String keyId) {
+        Optional<ApiKey> key = keys.byId(keyId);
+        if (key.isEmpty()) return Future.failedFuture(new GatewayException(ErrorCode.INVALID_API_KEY, "Invalid API key."));
+        return usable(key.get(), clock.instant());
+    }
+
     private Future<ApiKey> check(Optional<ApiKey> found, String hash) {
         Instant now = clock.instant();
         if (found.isEmpty() || !found.get().matchesHash(hash, now)) { // matchesHash: a rotated-out secret past its grace
             return Future.failedFuture(new GatewayException(ErrorCode.INVALID_API_KEY, "Invalid API key."));
         }
-        ApiKey key = found.get();
+        return usable(found.get(), now);
+    }
+
+    private Future<ApiKey> usable(ApiKey key, Instant now) {
         if (!key.isUsableAt(now)) {
             return Future.failedFuture(new GatewayException(ErrorCode.INVALID_API_KEY,
                     key.revokedAt() != null ? "This API key has been revoked." : "This API key has expired."));

@@ -9,6 +9,7 @@ import dev.gantry.routing.DeploymentPicker;
 import dev.gantry.server.ConfigReloader;
 import dev.gantry.server.admin.AdminRoutes;
 import dev.gantry.server.auth.Authenticator;
+import dev.gantry.server.console.Console;
 import dev.gantry.server.ops.GatewayMetrics;
 import dev.gantry.server.ops.HealthRoutes;
 import dev.gantry.server.policy.LimitsStep;
@@ -38,7 +39,7 @@ public final class GatewayVerticle extends VerticleBase {
 
     /** What every event loop shares: built once, in {@code Gateway}. */
     public record Shared(String host, long maxBodyBytes, Duration shutdownGrace, Supplier<ModelCatalog> catalog,
-                         ConfigReloader reloader, Authenticator authenticator, AdminRoutes admin,
+                         ConfigReloader reloader, Authenticator authenticator, AdminRoutes admin, Console console,
                          UsageRecorder recorder, GatewayMetrics metrics, Database database,
                          BooleanSupplier shuttingDown, Clock clock, TokenEstimator estimator, DeploymentPicker picker,
                          CapacityQueue capacity, LimitsStep limits) {}
@@ -77,6 +78,7 @@ public final class GatewayVerticle extends VerticleBase {
         for (Endpoint endpoint : Endpoint.values()) router.post(endpoint.path()).handler(proxy.route(endpoint));
         router.get("/v1/models").handler(new ModelsRoute(shared.authenticator(), shared.catalog()));
         shared.admin().mount(router);
+        shared.console().mount(router);
         HealthRoutes.mount(router, vertx, shared.database(), shared.shuttingDown(), shared.metrics());
         router.errorHandler(404, ctx -> routeError(ctx, ErrorCode.NOT_FOUND,
                 "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));

@@ -1,0 +1,84 @@
+package dev.gantry.server.console;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Keys: the list the visitor may see, create (the key is shown once, with the settings to paste
+ * into each agent), rotate and revoke; and "connect your agent".
+ */
+final class KeysPages {
+    static final List<String> QUOTA_NUMBERS = List.of("budget_usd", "budget_tokens", "rpm", "tpm", "max_parallel");
+    private final AdminApiClient api;
+
+    KeysPages(AdminApiClient api) { this.api = api; }
+
+    void list(RoutingContext ctx) { list(ctx, UnaryOperator.identity()); }
+
+    private void list(RoutingContext ctx, UnaryOperator<Layout> adjust) {
+        Visit visit = ConsoleGuard.visit(ctx);
+        String userId = ctx.request().getParam("user_id");
+        String uri = "/api/v1/keys?limit=200" + (userId == null ? "" : "&user_id=" + enc(userId));
+        Answers.one(ctx, api.get(visit, uri), keys -> Pages.render(ctx, "keys.jte", Map.of(
+                "layout", adjust.apply(Notices.apply(ctx, Layout.of(visit, "Keys", "keys"))),
+                "keys", Format.objects(keys, "data"), "selfId", String.valueOf(visit.userId()))));
+    }
+
+    void create(RoutingContext ctx) {
+        Visit visit = ConsoleGuard.visit(ctx);
+        var form = ctx.request().formAttributes();
+        JsonObject body = FormJson.of(form).text("name", "user_id", "team_id", "budget_period").list("models")
+                .numbers(false, QUOTA_NUMBERS.toArray(String[]::new)).endOfDay("expires_at").json();
+        api.call(visit, HttpMethod.POST, "/api/v1/keys", body).onComplete(done -> {
+            if (done.failed()) ctx.fail(done.cause());
+            else if (done.result().ok()) shown(ctx, visit, done.result().body(), "Your new key");
+            else list(ctx, l -> l.withError(done.result().errorMessage()));
+        });
+    }
+
+    void rotate(RoutingContext ctx) {
+        Visit visit = ConsoleGuard.visit(ctx);
+        api.call(visit, HttpMethod.POST, "/api/v1/keys/" + enc(ctx.pathParam("id")) + "/rotate", new JsonObject())
+                .onComplete(done -> {
+                    if (done.failed()) ctx.fail(done.cause());
+                    else if (done.result().ok()) shown(ctx, visit, done.result().body(), "The key's new secret");
+                    else list(ctx, l -> l.withError(done.result().errorMessage()));
+                });
+    }
+
+    void revoke(RoutingContext ctx) {
+        Visit visit = ConsoleGuard.visit(ctx);
+        api.call(visit, HttpMethod.DELETE, "/api/v1/keys/" + enc(ctx.pathParam("id")), null).onComplete(done -> {
+            if (done.failed()) ctx.fail(done.cause());
+            else if (done.result().ok()) Pages.redirect(ctx, "/ui/keys?notice=key-revoked");
+            else list(ctx, l -> l.withError(done.result().errorMessage()));
+        });
+    }
+
+    void connect(RoutingContext ctx) {
+        Visit visit = ConsoleGuard.visit(ctx);
+        Pages.render(ctx, "connect.jte", Map.of("layout", Layout.of(visit, "Connect your agent", "connect"),
+                "gateway", gatewayUrl(ctx), "key", "<your Gantry key>"));
+    }
+
+    /** The one page that ever shows a key's secret: right after it was made. */
+    private static void shown(RoutingContext ctx, Visit visit, JsonObject key, String title) {
+        Pages.render(ctx, 201, "keyCreated.jte", Map.of("layout", Layout.of(visit, title, "keys"), "key", key,
+                "gateway", gatewayUrl(ctx)));
+    }
+
+    /** This gateway as the browser reached it, for the settings to paste into agents. */
+    static String gatewayUrl(RoutingContext ctx) {
+        String host = ctx.request().getHeader("x-forwarded-host");
+        if (host == null) host = ctx.request().authority() == null ? "localhost:4000" : ctx.request().authority().toString();
+        return (Cookies.overTls(ctx) ? "https://" : "http://") + host;
+    }
+
+    static String enc(String value) { return URLEncoder.encode(value, StandardCharsets.UTF_8); }
+}

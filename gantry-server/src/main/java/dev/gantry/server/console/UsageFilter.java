@@ -1,0 +1,58 @@
+package dev.gantry.server.console;
+
+import static dev.gantry.server.console.KeysPages.enc;
+
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The filters every usage page takes: a range ending now, a team, a model, how to split, and
+ * the reference model savings are measured against. Public: the templates show it.
+ */
+public record UsageFilter(String range, String teamId, String model, String split, String referenceModel) {
+    static final List<String> RANGES = List.of("24h", "7d", "30d", "90d");
+    static final List<String> SPLITS = List.of("model", "provider", "team", "user", "key", "none");
+
+    static UsageFilter of(RoutingContext ctx) {
+        String range = ctx.request().getParam("range");
+        String split = ctx.request().getParam("split");
+        return new UsageFilter(RANGES.contains(range) ? range : "7d", blank(ctx.request().getParam("team_id")),
+                blank(ctx.request().getParam("model")), SPLITS.contains(split) ? split : "model",
+                blank(ctx.request().getParam("reference")));
+    }
+
+    public List<String> ranges() { return RANGES; }
+
+    public List<String> splits() { return SPLITS; }
+
+    Duration duration() {
+        return switch (range) {
+            case "24h" -> Duration.ofHours(24);
+            case "30d" -> Duration.ofDays(30);
+            case "90d" -> Duration.ofDays(90);
+            default -> Duration.ofDays(7);
+        };
+    }
+
+    String granularity() {
+        return switch (range) {
+            case "24h", "7d" -> "hour";
+            case "90d" -> "week";
+            default -> "day";
+        };
+    }
+
+    String query() {
+        Instant to = Instant.now();
+        var q = new StringBuilder("from=").append(to.minus(duration())).append("&to=").append(to);
+        if (teamId != null) q.append("&team_id=").append(enc(teamId));
+        if (model != null) q.append("&model=").append(enc(model));
+        return q.toString();
+    }
+
+    String reference() { return referenceModel == null ? "" : "&reference=" + enc(referenceModel); }
+
+    private static String blank(String v) { return v == null || v.isBlank() ? null : v.trim(); }
+}
