@@ -43,7 +43,10 @@ public final class Console {
     }
 
     public void mount(Router router) {
-        router.get("/ui").handler(ctx -> Pages.redirect(ctx, "/ui/"));
+        router.get("/ui").handler(ctx -> { // Vert.x matches /ui/ here too
+            if (ctx.request().path().equals("/ui")) Pages.redirect(ctx, "/ui/");
+            else ctx.next();
+        });
         router.route("/ui/assets/*").handler(StaticHandler.create("console").setCachingEnabled(true).setMaxAgeSeconds(3600));
         router.route("/ui/lib/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86400));
         router.route("/ui/*").handler(BodyHandler.create(false).setBodyLimit(MAX_FORM_BYTES));
@@ -60,11 +63,14 @@ public final class Console {
 
         router.get("/ui/keys").handler(keys::list);
         router.post("/ui/keys").handler(keys::create);
+        router.get("/ui/keys/:id").handler(keys::show);
+        router.post("/ui/keys/:id").handler(keys::update);
         router.post("/ui/keys/:id/rotate").handler(keys::rotate);
         router.post("/ui/keys/:id/revoke").handler(keys::revoke);
 
         router.get("/ui/teams").handler(teams::list);
         router.post("/ui/teams").handler(teams::create);
+        router.post("/ui/org").handler(teams::updateOrg);
         router.get("/ui/teams/:id").handler(teams::show);
         router.post("/ui/teams/:id").handler(teams::update);
         router.post("/ui/teams/:id/members").handler(teams::putMember);

@@ -48,6 +48,11 @@ public final class Format {
         return instant == null ? "—" : TIME.format(Instant.parse(instant));
     }
 
+    /** The last day an expiry leaves a key usable: forms set expiry to the end of the day they name. */
+    public static String lastDay(String expiresAt) {
+        return expiresAt == null ? null : Instant.parse(expiresAt).minusSeconds(1).atZone(ZoneOffset.UTC).toLocalDate().toString();
+    }
+
     public static String text(Object value) { return value == null ? "—" : value.toString(); }
 
     /** A form field's current value: blank where the object has none. */

@@ -52,6 +52,31 @@ final class KeysPages {
                 });
     }
 
+    void show(RoutingContext ctx) { show(ctx, UnaryOperator.identity()); }
+
+    private void show(RoutingContext ctx, UnaryOperator<Layout> adjust) {
+        Visit visit = ConsoleGuard.visit(ctx);
+        String id = enc(ctx.pathParam("id"));
+        var calls = List.of(api.get(visit, "/api/v1/keys/" + id), api.get(visit, "/api/v1/budgets?scope=key&id=" + id));
+        Answers.all(ctx, calls, bodies -> Pages.render(ctx, "key.jte", Map.of(
+                "layout", adjust.apply(Notices.apply(ctx, Layout.of(visit, "Key " + bodies.get(0).getString("name"), "keys"))),
+                "key", bodies.get(0), "budgets", Format.objects(bodies.get(1), "data"))));
+    }
+
+    void update(RoutingContext ctx) {
+        Visit visit = ConsoleGuard.visit(ctx);
+        JsonObject body = FormJson.of(ctx.request().formAttributes()).text("name", "budget_period").list("models")
+                .numbers(true, QUOTA_NUMBERS.toArray(String[]::new)).endOfDay("expires_at").json();
+        if (!body.containsKey("models")) body.put("models", new io.vertx.core.json.JsonArray()); // a blank list allows every model
+        String id = ctx.pathParam("id");
+        api.call(visit, HttpMethod.PATCH, "/api/v1/keys/" + enc(id), body).onComplete(done -> {
+            if (done.failed()) ctx.fail(done.cause());
+            else if (done.result().ok()) Pages.redirect(ctx, "/ui/keys/" + enc(id) + "?notice=key-updated");
+            else if (done.result().status() == 403 || done.result().status() == 404) Answers.refused(ctx, done.result());
+            else show(ctx, l -> l.withError(done.result().errorMessage()));
+        });
+    }
+
     void revoke(RoutingContext ctx) {
         Visit visit = ConsoleGuard.visit(ctx);
         api.call(visit, HttpMethod.DELETE, "/api/v1/keys/" + enc(ctx.pathParam("id")), null).onComplete(done -> {

@@ -10,8 +10,10 @@ import java.util.Map;
 final class Notices {
     private static final Map<String, String> TEXTS = Map.ofEntries(
             Map.entry("key-revoked", "The key is revoked: requests with it now fail."),
+            Map.entry("key-updated", "The key's settings are saved."),
             Map.entry("team-created", "The team is created."),
             Map.entry("team-updated", "The team's settings are saved."),
+            Map.entry("org-updated", "The organisation's budget and limits are saved."),
             Map.entry("member-saved", "The membership is saved."),
             Map.entry("member-removed", "The member is removed from the team."),
             Map.entry("user-created", "The user is created."),

@@ -19,9 +19,28 @@ final class TeamsPages {
 
     private void list(RoutingContext ctx, UnaryOperator<Layout> adjust) {
         Visit visit = ConsoleGuard.visit(ctx);
-        Answers.one(ctx, api.get(visit, "/api/v1/teams?limit=500"), teams -> Pages.render(ctx, "teams.jte", Map.of(
-                "layout", adjust.apply(Notices.apply(ctx, Layout.of(visit, "Teams", "teams"))),
-                "teams", Format.objects(teams, "data"))));
+        // the organisation's own limits are for those who read everything
+        var calls = visit.readsAll() ? List.of(api.get(visit, "/api/v1/teams?limit=500"), api.get(visit, "/api/v1/org"))
+                : List.of(api.get(visit, "/api/v1/teams?limit=500"));
+        Answers.all(ctx, calls, bodies -> {
+            var params = new java.util.HashMap<String, Object>();
+            params.put("layout", adjust.apply(Notices.apply(ctx, Layout.of(visit, "Teams", "teams"))));
+            params.put("teams", Format.objects(bodies.get(0), "data"));
+            params.put("org", bodies.size() > 1 ? bodies.get(1) : null);
+            Pages.render(ctx, "teams.jte", params);
+        });
+    }
+
+    void updateOrg(RoutingContext ctx) {
+        Visit visit = ConsoleGuard.visit(ctx);
+        JsonObject body = FormJson.of(ctx.request().formAttributes()).text("budget_period")
+                .numbers(true, KeysPages.QUOTA_NUMBERS.toArray(String[]::new)).json();
+        api.call(visit, HttpMethod.PATCH, "/api/v1/org", body).onComplete(done -> {
+            if (done.failed()) ctx.fail(done.cause());
+            else if (done.result().ok()) Pages.redirect(ctx, "/ui/teams?notice=org-updated");
+            else if (done.result().status() == 403) Answers.refused(ctx, done.result());
+            else list(ctx, l -> l.withError(done.result().errorMessage()));
+        });
     }
 
     void create(RoutingContext ctx) {

@@ -1,0 +1,198 @@
+package dev.gantry.server;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The console in a real browser against a real gateway and the upstream simulator: an admin sets
+ * up a team, a user and a key; the key's requests show on the dashboard, in the request log and
+ * in the savings; revoking the key makes its requests fail. A member, meanwhile, cannot open
+ * anyone else's pages by URL.
+ */
+class ConsoleBrowserTest {
+    static GatewayFixture gw;
+    static ConsoleBrowser browser;
+
+    @BeforeAll
+    static void start() {
+        gw = GatewayFixture.start();
+        browser = ConsoleBrowser.launch();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) browser.close();
+        if (gw != null) gw.close();
+    }
+
+    @Test
+    void anAdminSetsUpATeamAUserAndAKeyThenWatchesTheKeysSpendAndRevokesIt() {
+        Page page = browser.newPage();
+        logIn(page, GatewayFixture.ADMIN_KEY);
+        assertThat(page.locator("h1")).hasText("Dashboard");
+        String savedBefore = page.locator("#total-saved").innerText();
+        ConsoleBrowser.screenshot(page, "01-dashboard-empty");
+
+        // a team
+        page.locator("nav").getByText("Teams").click();
+        page.getByLabel("Name").fill("Platform");
+        page.getByLabel("Description").fill("Builds the platform");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create team")).click();
+        assertThat(page.locator("h1")).hasText("Team Platform");
+        assertThat(page.locator(".notice")).containsText("The team is created");
+        String teamUrl = page.url();
+
+        // a user, made a member of the team
+        page.locator("nav").getByText("Users").click();
+        page.getByLabel("Email").fill("alice@example.com");
+        page.getByLabel("Display name").fill("Alice");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create user")).click();
+        assertThat(page.locator("h1")).hasText("User alice@example.com");
+        String userId = page.url().replaceAll(".*/ui/users/([^?]+).*", "$1");
+        page.navigate(teamUrl);
+        page.locator("select[name=user_id]").selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("alice@example.com"));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add or change member")).click();
+        assertThat(page.locator("table").first()).containsText(userId);
+        ConsoleBrowser.screenshot(page, "02-team");
+
+        // a key for the user: shown once
+        page.locator("nav").getByText("Keys").click();
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("alice-laptop");
+        page.getByLabel("For user (id)").fill(userId);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
+        assertThat(page.locator("h2#shown-once")).isVisible();
+        String key = page.locator("#new-key-secret").inputValue();
+        assertThat(key).startsWith("sk-gantry-");
+        assertThat(page.locator(".agents")).containsText("ANTHROPIC_AUTH_TOKEN=" + key);
+        ConsoleBrowser.screenshot(page, "03-key-created");
+
+        // the key's requests
+        for (int i = 0; i < 3; i++) assertThat(chat(key, "open-model").statusCode()).isEqualTo(200);
+        assertThat(chat(key, "claude-model").statusCode()).isEqualTo(200);
+
+        // on the dashboard (once rolled up), in the log, in the savings
+        page.locator("nav").getByText("Dashboard").click();
+        eventually(() -> {
+            page.reload();
+            return page.locator("#total-requests").innerText();
+        }, "4");
+        assertThat(page.locator(".chart canvas").first()).isVisible();
+        assertThat(page.locator(".tops")).containsText("Alice");
+        assertThat(page.locator("#total-saved").innerText()).isNotEqualTo(savedBefore);
+        ConsoleBrowser.screenshot(page, "04-dashboard");
+
+        page.locator("nav").getByText("Requests").click();
+        assertThat(page.locator("#request-log tbody tr")).hasCount(4);
+        assertThat(page.locator("#request-log")).containsText("open-model");
+        ConsoleBrowser.screenshot(page, "05-requests");
+        page.locator("#request-log tbody tr a").first().click();
+        assertThat(page.locator("dl.details")).containsText("alice");
+        assertThat(page.locator("dl.details")).containsText("sim-");
+        ConsoleBrowser.screenshot(page, "06-request-detail");
+
+        page.locator("nav").getByText("Savings").click();
+        assertThat(page.locator("#saved")).not().containsText("$0.0000");
+        assertThat(page.locator("table")).containsText("open-model");
+        ConsoleBrowser.screenshot(page, "07-savings");
+
+        // revoke: the key stops working
+        page.locator("nav").getByText("Keys").click();
+        page.locator("tr:has-text('alice-laptop')").getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions()
+                .setName("Revoke")).click();
+        assertThat(page.locator(".notice")).containsText("revoked");
+        assertThat(page.locator("tr:has-text('alice-laptop') .badge")).hasText("revoked");
+        var refused = chat(key, "open-model");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("revoked");
+        ConsoleBrowser.screenshot(page, "08-key-revoked");
+
+        // the other pages render
+        page.locator("nav").getByText("Models").click();
+        assertThat(page.locator("#deployments")).containsText("open-model");
+        ConsoleBrowser.screenshot(page, "09-models");
+        page.locator("nav").getByText("Audit").click();
+        assertThat(page.locator("table")).containsText("key.revoke");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify the chain")).click();
+        assertThat(page.locator("#verify-result")).containsText("Intact");
+        ConsoleBrowser.screenshot(page, "10-audit");
+        page.locator("nav").getByText("Prices").click();
+        assertThat(page.locator("table")).containsText("open-model");
+        ConsoleBrowser.screenshot(page, "11-prices");
+        page.locator("nav").getByText("Connect").click();
+        assertThat(page.locator(".agents")).containsText("ANTHROPIC_BASE_URL=" + gw.url(""));
+        ConsoleBrowser.screenshot(page, "12-connect");
+    }
+
+    @Test
+    void aMemberSeesOnlyTheirOwnThingsAndCannotOpenOthersPagesByUrl() {
+        String alice = GatewayFixture.json(gw.post("/api/v1/users", "{\"email\":\"alice2@example.com\"}", GatewayFixture.ADMIN_KEY).body())
+                .path("id").asText();
+        String bob = GatewayFixture.json(gw.post("/api/v1/users", "{\"email\":\"bob@example.com\"}", GatewayFixture.ADMIN_KEY).body())
+                .path("id").asText();
+        String team = GatewayFixture.json(gw.post("/api/v1/teams", "{\"name\":\"alice-only\"}", GatewayFixture.ADMIN_KEY).body())
+                .path("id").asText();
+        gw.put("/api/v1/teams/" + team + "/members/" + alice, "{\"role\":\"member\"}", GatewayFixture.ADMIN_KEY);
+        String aliceKey = gw.createKey("{\"name\":\"alice-key\",\"user_id\":\"" + alice + "\"}");
+        String bobKey = gw.createKey("{\"name\":\"bob-key\",\"user_id\":\"" + bob + "\"}");
+        var aliceRequest = chat(aliceKey, "open-model");
+        String aliceRequestId = aliceRequest.headers().firstValue("x-gantry-request-id").orElseThrow();
+
+        Page page = browser.newPage();
+        logIn(page, bobKey);
+        assertThat(page.locator("nav")).not().containsText("Users");
+        assertThat(page.locator("nav")).not().containsText("Audit");
+
+        page.locator("nav").getByText("Keys").click();
+        assertThat(page.locator("table")).containsText("bob-key");
+        assertThat(page.locator("table")).not().containsText("alice-key");
+
+        for (String url : new String[] {"/ui/users/" + alice, "/ui/teams/" + team, "/ui/audit", "/ui/models"}) {
+            var response = page.navigate(gw.url(url));
+            assertThat(response.status()).as(url).isEqualTo(403);
+            assertThat(page.locator(".error")).isVisible();
+        }
+        var request = page.navigate(gw.url("/ui/requests/" + aliceRequestId));
+        assertThat(request.status()).isEqualTo(404);
+        page.navigate(gw.url("/ui/requests"));
+        assertThat(page.locator("#request-log")).not().containsText(aliceRequestId);
+        ConsoleBrowser.screenshot(page, "20-member-forbidden");
+    }
+
+    private static void logIn(Page page, String key) {
+        page.navigate(gw.url("/ui/"));
+        assertThat(page).hasURL(Pattern.compile(".*/ui/login.*"));
+        page.getByLabel("Key").fill(key);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        assertThat(page).hasURL(Pattern.compile(".*/ui/$"));
+    }
+
+    private static java.net.http.HttpResponse<String> chat(String key, String model) {
+        return gw.post("/v1/chat/completions",
+                "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello from the console test\"}]}", key);
+    }
+
+    private static void eventually(Supplier<String> read, String expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            last = read.get();
+            if (expected.equals(last)) return;
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        assertThat(last).isEqualTo(expected);
+    }
+}
