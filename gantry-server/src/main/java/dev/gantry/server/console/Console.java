@@ -5,9 +5,12 @@ import dev.gantry.server.auth.ConsoleSessions;
 import dev.gantry.server.identity.Directory;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The web console under {@code /ui/}, every page in one list. Pages are rendered on the server
@@ -17,6 +20,7 @@ import java.util.function.IntSupplier;
  */
 public final class Console {
     private static final long MAX_FORM_BYTES = 64 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(Console.class);
 
     private final LoginPage login;
     private final ConsoleGuard guard;
@@ -42,6 +46,15 @@ public final class Console {
         this.operations = new OperationsPages(api);
     }
 
+    /** A page that broke: logged with its cause, shown as a page that says so, never as a stack trace. */
+    private static void failed(RoutingContext ctx) {
+        if (ctx.response().ended()) return;
+        int status = ctx.statusCode() >= 400 ? ctx.statusCode() : 500;
+        if (status == 500) log.error("console page {} failed", ctx.request().path(), ctx.failure());
+        ctx.response().setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8")
+                .end(status == 413 ? "That form is too large." : "This page failed (" + status + "). The gateway's log says why.");
+    }
+
     public void mount(Router router) {
         router.get("/ui").handler(ctx -> { // Vert.x matches /ui/ here too
             if (ctx.request().path().equals("/ui")) Pages.redirect(ctx, "/ui/");
@@ -50,6 +63,7 @@ public final class Console {
         router.route("/ui/assets/*").handler(StaticHandler.create("console").setCachingEnabled(true).setMaxAgeSeconds(3600));
         router.route("/ui/lib/*").handler(StaticHandler.create("META-INF/resources/webjars").setMaxAgeSeconds(86400));
         router.route("/ui/*").handler(BodyHandler.create(false).setBodyLimit(MAX_FORM_BYTES));
+        router.route("/ui/*").failureHandler(Console::failed);
         router.get("/ui/login").handler(login::show);
         router.post("/ui/login").handler(login::submit);
         router.route("/ui/*").handler(guard);

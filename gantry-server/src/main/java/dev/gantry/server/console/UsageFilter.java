@@ -18,8 +18,8 @@ public record UsageFilter(String range, String teamId, String model, String spli
     static UsageFilter of(RoutingContext ctx) {
         String range = ctx.request().getParam("range");
         String split = ctx.request().getParam("split");
-        return new UsageFilter(RANGES.contains(range) ? range : "7d", blank(ctx.request().getParam("team_id")),
-                blank(ctx.request().getParam("model")), SPLITS.contains(split) ? split : "model",
+        return new UsageFilter(range != null && RANGES.contains(range) ? range : "7d", blank(ctx.request().getParam("team_id")),
+                blank(ctx.request().getParam("model")), split != null && SPLITS.contains(split) ? split : "model",
                 blank(ctx.request().getParam("reference")));
     }
 
