@@ -80,11 +80,10 @@ class ConsoleBrowserTest {
         assertThat(chat(key, "claude-model").statusCode()).isEqualTo(200);
 
         // on the dashboard (once rolled up), in the log, in the savings
-        page.locator("nav").getByText("Dashboard").click();
         eventually(() -> {
-            page.reload();
+            page.navigate(gw.url("/ui/"));
             return page.locator("#total-requests").innerText();
-        }, "4");
+        }, "4", page);
         assertThat(page.locator(".chart canvas").first()).isVisible();
         assertThat(page.locator(".tops")).containsText("Alice");
         assertThat(page.locator("#total-saved").innerText()).isNotEqualTo(savedBefore);
@@ -148,6 +147,7 @@ class ConsoleBrowserTest {
 
         Page page = browser.newPage();
         logIn(page, bobKey);
+        ConsoleBrowser.screenshot(page, "19-member-dashboard");
         assertThat(page.locator("nav")).not().containsText("Users");
         assertThat(page.locator("nav")).not().containsText("Audit");
 
@@ -180,7 +180,7 @@ class ConsoleBrowserTest {
                 "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello from the console test\"}]}", key);
     }
 
-    private static void eventually(Supplier<String> read, String expected) {
+    private static void eventually(Supplier<String> read, String expected, Page page) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         String last = null;
         while (System.nanoTime() < deadline) {
@@ -193,6 +193,7 @@ class ConsoleBrowserTest {
                 throw new IllegalStateException(e);
             }
         }
+        ConsoleBrowser.screenshot(page, "failed-waiting");
         assertThat(last).isEqualTo(expected);
     }
 }
