@@ -52,7 +52,7 @@ class ConsoleBrowserTest {
         ConsoleBrowser.screenshot(page, "01-dashboard-empty");
 
         // a team
-        page.locator("nav").getByText("Teams").click();
+        open(page, "Teams", "Teams");
         page.getByLabel("Name").fill("Platform");
         page.getByLabel("Description").fill("Builds the platform");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create team")).click();
@@ -61,7 +61,7 @@ class ConsoleBrowserTest {
         String teamUrl = page.url();
 
         // a user, made a member of the team
-        page.locator("nav").getByText("Users").click();
+        open(page, "Users", "Users");
         page.getByLabel("Email").fill("alice@example.com");
         page.getByLabel("Display name").fill("Alice");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create user")).click();
@@ -74,7 +74,7 @@ class ConsoleBrowserTest {
         ConsoleBrowser.screenshot(page, "02-team");
 
         // a key for the user: shown once
-        page.locator("nav").getByText("Keys").click();
+        open(page, "Keys", "Keys");
         page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("alice-laptop");
         page.getByLabel("For user (id)").fill(userId);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create key")).click();
@@ -98,7 +98,7 @@ class ConsoleBrowserTest {
         assertThat(page.locator("#total-saved").innerText()).isNotEqualTo(savedBefore);
         ConsoleBrowser.screenshot(page, "04-dashboard");
 
-        page.locator("nav").getByText("Requests").click();
+        open(page, "Requests", "Requests");
         assertThat(page.locator("#request-log tbody tr")).hasCount(4);
         assertThat(page.locator("#request-log")).containsText("open-model");
         ConsoleBrowser.screenshot(page, "05-requests");
@@ -107,13 +107,13 @@ class ConsoleBrowserTest {
         assertThat(page.locator("dl.details")).containsText("sim-");
         ConsoleBrowser.screenshot(page, "06-request-detail");
 
-        page.locator("nav").getByText("Savings").click();
+        open(page, "Savings", "Savings");
         assertThat(page.locator("#saved")).not().containsText("$0.0000");
         assertThat(page.locator("table")).containsText("open-model");
         ConsoleBrowser.screenshot(page, "07-savings");
 
         // revoke: the key stops working
-        page.locator("nav").getByText("Keys").click();
+        open(page, "Keys", "Keys");
         page.locator("tr:has-text('alice-laptop')").getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions()
                 .setName("Revoke")).click();
         assertThat(page.locator(".notice")).containsText("revoked");
@@ -124,18 +124,18 @@ class ConsoleBrowserTest {
         ConsoleBrowser.screenshot(page, "08-key-revoked");
 
         // the other pages render
-        page.locator("nav").getByText("Models").click();
+        open(page, "Models", "Models and deployments");
         assertThat(page.locator("#deployments")).containsText("open-model");
         ConsoleBrowser.screenshot(page, "09-models");
-        page.locator("nav").getByText("Audit").click();
+        open(page, "Audit", "Audit log");
         assertThat(page.locator("table")).containsText("key.revoke");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Verify the chain")).click();
         assertThat(page.locator("#verify-result")).containsText("Intact");
         ConsoleBrowser.screenshot(page, "10-audit");
-        page.locator("nav").getByText("Prices").click();
+        open(page, "Prices", "Price catalog");
         assertThat(page.locator("table")).containsText("open-model");
         ConsoleBrowser.screenshot(page, "11-prices");
-        page.locator("nav").getByText("Connect").click();
+        open(page, "Connect", "Connect your agent");
         assertThat(page.locator(".agents")).containsText("ANTHROPIC_BASE_URL=" + gw.url(""));
         ConsoleBrowser.screenshot(page, "12-connect");
     }
@@ -160,7 +160,7 @@ class ConsoleBrowserTest {
         assertThat(page.locator("nav")).not().containsText("Users");
         assertThat(page.locator("nav")).not().containsText("Audit");
 
-        page.locator("nav").getByText("Keys").click();
+        open(page, "Keys", "Keys");
         assertThat(page.locator("table")).containsText("bob-key");
         assertThat(page.locator("table")).not().containsText("alice-key");
 
@@ -177,6 +177,12 @@ class ConsoleBrowserTest {
         page.navigate(gw.url("/ui/requests"));
         assertThat(page.locator("#request-log")).not().containsText(aliceRequestId);
         ConsoleBrowser.screenshot(page, "20-member-forbidden");
+    }
+
+    /** Follows a menu entry and waits for its page: htmx swaps the page in after the click returns. */
+    private static void open(Page page, String menuEntry, String title) {
+        page.locator("nav").getByText(menuEntry, new com.microsoft.playwright.Locator.GetByTextOptions().setExact(true)).click();
+        assertThat(page.locator("h1")).hasText(title);
     }
 
     private static String aliceKeyId(String key) {
