@@ -6,7 +6,7 @@
 
   function format(unit, v) {
     if (v == null) return "";
-    if (unit === "usd") return "$" + (Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(4));
+    if (unit === "usd") return v === 0 ? "$0" : "$" + (Math.abs(v) >= 1 ? v.toFixed(2) : Number(v.toPrecision(2)));
     if (unit === "ms") return Math.round(v) + " ms";
     if (Math.abs(v) >= 1e6) return (v / 1e6).toFixed(1) + "M";
     if (Math.abs(v) >= 1e3) return (v / 1e3).toFixed(1) + "k";
@@ -21,7 +21,9 @@
     var series = [{}];
     spec.series.forEach(function (s, i) {
       data.push(s.values.map(function (v) { return v == null ? null : Number(v); }));
+      // points too, so that a lone bucket with data shows: a line needs two
       series.push({ label: s.label, stroke: palette[i % palette.length], width: 2, dash: s.dash ? [6, 4] : undefined,
+                    points: { show: true, size: 4 },
                     value: function (u, v) { return format(spec.unit, v); } });
     });
     var width = Math.max(280, el.clientWidth || 440);

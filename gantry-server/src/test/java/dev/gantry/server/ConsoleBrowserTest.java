@@ -94,7 +94,7 @@ class ConsoleBrowserTest {
             return page.locator("#total-requests").innerText();
         }, "4", page);
         assertThat(page.locator(".chart canvas").first()).isVisible();
-        assertThat(page.locator(".tops")).containsText("Alice");
+        assertThat(page.locator(".tops")).containsText("alice@example.com");
         assertThat(page.locator("#total-saved").innerText()).isNotEqualTo(savedBefore);
         ConsoleBrowser.screenshot(page, "04-dashboard");
 

@@ -33,9 +33,16 @@ public final class Format {
         return String.format(Locale.ROOT, "%,d", Math.round(v));
     }
 
+    /** A fraction as a percentage (0.25 means 25 %). */
     public static String percent(Object fraction) {
         if (fraction == null) return "—";
         return String.format(Locale.ROOT, "%.1f %%", Double.parseDouble(fraction.toString()) * 100);
+    }
+
+    /** A value that is a percentage already (56.6 means 56.6 %). */
+    public static String pct(Object percent) {
+        if (percent == null) return "—";
+        return String.format(Locale.ROOT, "%.1f %%", Double.parseDouble(percent.toString()));
     }
 
     public static String ms(Object value) {
