@@ -103,7 +103,7 @@ class ConsoleBrowserTest {
         assertThat(page.locator("#request-log")).containsText("open-model");
         ConsoleBrowser.screenshot(page, "05-requests");
         page.locator("#request-log tbody tr a").first().click();
-        assertThat(page.locator("dl.details")).containsText("alice");
+        assertThat(page.locator("dl.details")).containsText(userId);
         assertThat(page.locator("dl.details")).containsText("sim-");
         ConsoleBrowser.screenshot(page, "06-request-detail");
 
