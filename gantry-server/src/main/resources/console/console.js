@@ -21,14 +21,14 @@
     var series = [{}];
     spec.series.forEach(function (s, i) {
       data.push(s.values.map(function (v) { return v == null ? null : Number(v); }));
-      // points too, so that a lone bucket with data shows: a line needs two
+      // latency has no value in an empty bucket: points, so that a lone bucket with data shows
       series.push({ label: s.label, stroke: palette[i % palette.length], width: 2, dash: s.dash ? [6, 4] : undefined,
-                    points: { show: true, size: 4 },
+                    points: { show: spec.unit === "ms", size: 5 },
                     value: function (u, v) { return format(spec.unit, v); } });
     });
     var width = Math.max(280, el.clientWidth || 440);
     new uPlot({ width: width, height: 220, series: series,
-                axes: [{}, { values: function (u, vals) { return vals.map(function (v) { return format(spec.unit, v); }); }, size: 70 }] },
+                axes: [{}, { values: function (u, vals) { return vals.map(function (v) { return format(spec.unit, v); }); }, size: 80 }] },
               data, el);
     el.dataset.drawn = "1";
   }
