@@ -164,6 +164,86 @@ CREATE TABLE usage_rollup_daily (
 );
 CREATE INDEX usage_rollup_daily_bucket ON usage_rollup_daily (bucket_start, key_id);
 
+-- The same per UTC day without user and key: a month of it is a few thousand rows whatever the
+-- traffic, where the daily table has a row per key and model a day. Dashboards of callers who read
+-- every key, not split or filtered by user or key, read this one (RollupRepository.sum).
+CREATE TABLE usage_rollup_daily_model (
+    bucket_start        TIMESTAMP WITH TIME ZONE NOT NULL,
+    team_id             VARCHAR(40),
+    model               VARCHAR(200),           -- the model that answered, else the name asked for
+    provider            VARCHAR(200),           -- deployment up to its first '/'
+    requests            BIGINT       NOT NULL,
+    errors              BIGINT       NOT NULL,  -- outcome other than 'ok'
+    input_tokens        BIGINT       NOT NULL,
+    output_tokens       BIGINT       NOT NULL,
+    cached_input_tokens BIGINT       NOT NULL,
+    cost_nanos          BIGINT       NOT NULL,
+    latency_ms_sum      BIGINT       NOT NULL,
+    ttft_count          BIGINT       NOT NULL,  -- requests that have a time to first token
+    lat_00           BIGINT       NOT NULL,
+    lat_01           BIGINT       NOT NULL,
+    lat_02           BIGINT       NOT NULL,
+    lat_03           BIGINT       NOT NULL,
+    lat_04           BIGINT       NOT NULL,
+    lat_05           BIGINT       NOT NULL,
+    lat_06           BIGINT       NOT NULL,
+    lat_07           BIGINT       NOT NULL,
+    lat_08           BIGINT       NOT NULL,
+    lat_09           BIGINT       NOT NULL,
+    lat_10           BIGINT       NOT NULL,
+    lat_11           BIGINT       NOT NULL,
+    lat_12           BIGINT       NOT NULL,
+    lat_13           BIGINT       NOT NULL,
+    lat_14           BIGINT       NOT NULL,
+    lat_15           BIGINT       NOT NULL,
+    lat_16           BIGINT       NOT NULL,
+    lat_17           BIGINT       NOT NULL,
+    lat_18           BIGINT       NOT NULL,
+    lat_19           BIGINT       NOT NULL,
+    lat_20           BIGINT       NOT NULL,
+    lat_21           BIGINT       NOT NULL,
+    lat_22           BIGINT       NOT NULL,
+    lat_23           BIGINT       NOT NULL,
+    lat_24           BIGINT       NOT NULL,
+    lat_25           BIGINT       NOT NULL,
+    lat_26           BIGINT       NOT NULL,
+    lat_27           BIGINT       NOT NULL,
+    lat_28           BIGINT       NOT NULL,
+    lat_29           BIGINT       NOT NULL,
+    ttft_00          BIGINT       NOT NULL,
+    ttft_01          BIGINT       NOT NULL,
+    ttft_02          BIGINT       NOT NULL,
+    ttft_03          BIGINT       NOT NULL,
+    ttft_04          BIGINT       NOT NULL,
+    ttft_05          BIGINT       NOT NULL,
+    ttft_06          BIGINT       NOT NULL,
+    ttft_07          BIGINT       NOT NULL,
+    ttft_08          BIGINT       NOT NULL,
+    ttft_09          BIGINT       NOT NULL,
+    ttft_10          BIGINT       NOT NULL,
+    ttft_11          BIGINT       NOT NULL,
+    ttft_12          BIGINT       NOT NULL,
+    ttft_13          BIGINT       NOT NULL,
+    ttft_14          BIGINT       NOT NULL,
+    ttft_15          BIGINT       NOT NULL,
+    ttft_16          BIGINT       NOT NULL,
+    ttft_17          BIGINT       NOT NULL,
+    ttft_18          BIGINT       NOT NULL,
+    ttft_19          BIGINT       NOT NULL,
+    ttft_20          BIGINT       NOT NULL,
+    ttft_21          BIGINT       NOT NULL,
+    ttft_22          BIGINT       NOT NULL,
+    ttft_23          BIGINT       NOT NULL,
+    ttft_24          BIGINT       NOT NULL,
+    ttft_25          BIGINT       NOT NULL,
+    ttft_26          BIGINT       NOT NULL,
+    ttft_27          BIGINT       NOT NULL,
+    ttft_28          BIGINT       NOT NULL,
+    ttft_29          BIGINT       NOT NULL
+);
+CREATE INDEX usage_rollup_daily_model_bucket ON usage_rollup_daily_model (bucket_start);
+
+
 -- Roll-ups of one hour by two replicas at once would both delete, then both insert: a recompute
 -- locks this row first, so they take turns.
 CREATE TABLE usage_rollup_lock (

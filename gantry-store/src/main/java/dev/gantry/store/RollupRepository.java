@@ -90,6 +90,7 @@ public final class RollupRepository {
     private record GroupKey(Instant hour, String teamId, String userId, String keyId, String model, String provider) {}
 
     private static final String KEY_COLUMNS = "team_id, user_id, key_id, model, provider";
+    private static final String MODEL_COLUMNS = "team_id, model, provider";
     private static final String SUM_COLUMNS;
     private static final String HISTOGRAM_COLUMNS;
 
@@ -154,7 +155,7 @@ public final class RollupRepository {
         var sql = new StringBuilder("SELECT ");
         if (byBucket) sql.append("bucket_start, ");
         if (dimension.column != null) sql.append(dimension.column).append(" AS grp, ");
-        sql.append(sums).append(" FROM ").append(grain.table).append(" WHERE bucket_start >= ? AND bucket_start < ?");
+        sql.append(sums).append(" FROM ").append(table(grain, filter, dimension)).append(" WHERE bucket_start >= ? AND bucket_start < ?");
         var params = new ArrayList<Object>(List.of(from, to));
         filter.where(sql, params, "model");
         if (groupBy.length() > 0) sql.append(" GROUP BY ").append(groupBy);
@@ -164,6 +165,16 @@ public final class RollupRepository {
             return new Row(byBucket ? Jdbc.instant(rs, "bucket_start") : null,
                     dimension.column != null ? rs.getString("grp") : null, t);
         })).stream().filter(r -> r.totals().requests() > 0).toList();
+    }
+
+    /**
+     * The daily table has a row per key, model and day, so a month of a busy gateway is hundreds of
+     * thousands of rows; without user and key it is a few thousand. Queries that need neither read that.
+     */
+    private static String table(Grain grain, Filter filter, Dimension dimension) {
+        boolean perKey = filter.keys() != null || filter.userId() != null || filter.keyId() != null
+                || dimension == Dimension.USER || dimension == Dimension.KEY;
+        return grain == Grain.DAY && !perKey ? "usage_rollup_daily_model" : grain.table;
     }
 
     private static RollupTotals totals(ResultSet rs) throws SQLException {
@@ -233,12 +244,16 @@ public final class RollupRepository {
 
     private static void recomputeDay(Connection c, Instant day) throws SQLException {
         Instant next = day.plus(Duration.ofDays(1));
-        Jdbc.update(c, "DELETE FROM usage_rollup_daily WHERE bucket_start = ?", List.of(day));
         var sums = new StringJoiner(", ");
         for (String col : SUM_COLUMNS.split(", ")) sums.add("SUM(" + col + ")");
+        Jdbc.update(c, "DELETE FROM usage_rollup_daily WHERE bucket_start = ?", List.of(day));
         Jdbc.update(c, "INSERT INTO usage_rollup_daily (bucket_start, " + KEY_COLUMNS + ", " + SUM_COLUMNS + ") SELECT ?, "
                 + KEY_COLUMNS + ", " + sums + " FROM usage_rollup_hourly WHERE bucket_start >= ? AND bucket_start < ? GROUP BY "
                 + KEY_COLUMNS, List.of(day, day, next));
+        Jdbc.update(c, "DELETE FROM usage_rollup_daily_model WHERE bucket_start = ?", List.of(day));
+        Jdbc.update(c, "INSERT INTO usage_rollup_daily_model (bucket_start, " + MODEL_COLUMNS + ", " + SUM_COLUMNS + ") SELECT ?, "
+                + MODEL_COLUMNS + ", " + sums + " FROM usage_rollup_daily WHERE bucket_start = ? GROUP BY " + MODEL_COLUMNS,
+                List.of(day, day));
     }
 
     /**

@@ -152,6 +152,29 @@ class RollupRepositoryTest {
     }
 
     @Test
+    void theDailyTableWithoutKeysAgreesWithThePerKeyOne() {
+        usage.insertBatch(List.of(
+                row(DAY.plusSeconds(60), "k1", "red", "m1", "fleet/m1", Outcome.OK, 1_000, 100, 20),
+                row(DAY.plusSeconds(4_000), "k2", "red", "m1", "fleet/m1", Outcome.ERROR, 3, 300, -1),
+                row(DAY.plusSeconds(90_000), "k3", "blue", "m2", "other/m2", Outcome.OK, 7, 1_000, 900),
+                row(DAY.plusSeconds(90_001), "k1", null, "m2", "other/m2", Outcome.OK, 9, 5, 2)));
+        rollups.recompute(DAY, DAY.plus(Duration.ofDays(2)));
+        assertThat(db.column("SELECT COUNT(*) FROM usage_rollup_daily_model")).as("k1 and k2 share a row").containsExactly("3");
+
+        var everyKey = new Filter(null, null, null, null, Set.of("k1", "k2", "k3")); // a key set makes it read per key
+        for (Dimension d : List.of(Dimension.NONE, Dimension.MODEL, Dimension.PROVIDER, Dimension.TEAM)) {
+            assertThat(view(rollups.sum(Grain.DAY, DAY, FAR, Filter.ALL, d, true)))
+                    .as(d.name()).isEqualTo(view(rollups.sum(Grain.DAY, DAY, FAR, everyKey, d, true)))
+                    .isNotEmpty();
+        }
+    }
+
+    static List<String> view(List<Row> rows) {
+        return rows.stream().map(r -> r.bucket() + "|" + r.group() + "|" + r.totals().requests() + "|" + r.totals().errors()
+                + "|" + r.totals().costNanos() + "|" + r.totals().latency() + "|" + r.totals().ttft()).sorted().toList();
+    }
+
+    @Test
     void aKeySetReadsOnlyThoseKeysAndAnEmptyOneNothing() {
         usage.insertBatch(List.of(row(DAY, "k1", "red", "m1", "fleet/m1", Outcome.OK, 1, 10, -1),
                 row(DAY, "k2", "blue", "m1", "fleet/m1", Outcome.OK, 1, 10, -1)));
