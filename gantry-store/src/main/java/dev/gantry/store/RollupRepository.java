@@ -91,6 +91,7 @@ public final class RollupRepository {
 
     private static final String KEY_COLUMNS = "team_id, user_id, key_id, model, provider";
     private static final String MODEL_COLUMNS = "team_id, model, provider";
+    private static final String USER_COLUMNS = "team_id, user_id";
     private static final String SUM_COLUMNS;
     private static final String HISTOGRAM_COLUMNS;
 
@@ -169,12 +170,15 @@ public final class RollupRepository {
 
     /**
      * The daily table has a row per key, model and day, so a month of a busy gateway is hundreds of
-     * thousands of rows; without user and key it is a few thousand. Queries that need neither read that.
+     * thousands of rows; without user and key, or with only team and user, it is a few thousand.
+     * Queries that need no more than one of those read it.
      */
     private static String table(Grain grain, Filter filter, Dimension dimension) {
-        boolean perKey = filter.keys() != null || filter.userId() != null || filter.keyId() != null
-                || dimension == Dimension.USER || dimension == Dimension.KEY;
-        return grain == Grain.DAY && !perKey ? "usage_rollup_daily_model" : grain.table;
+        if (grain != Grain.DAY || filter.keys() != null || filter.keyId() != null || dimension == Dimension.KEY) return grain.table;
+        boolean byModel = filter.model() != null || dimension == Dimension.MODEL || dimension == Dimension.PROVIDER;
+        boolean byUser = filter.userId() != null || dimension == Dimension.USER;
+        if (!byUser) return "usage_rollup_daily_model";
+        return byModel ? grain.table : "usage_rollup_daily_user";
     }
 
     private static RollupTotals totals(ResultSet rs) throws SQLException {
@@ -253,6 +257,10 @@ public final class RollupRepository {
         Jdbc.update(c, "DELETE FROM usage_rollup_daily_model WHERE bucket_start = ?", List.of(day));
         Jdbc.update(c, "INSERT INTO usage_rollup_daily_model (bucket_start, " + MODEL_COLUMNS + ", " + SUM_COLUMNS + ") SELECT ?, "
                 + MODEL_COLUMNS + ", " + sums + " FROM usage_rollup_daily WHERE bucket_start = ? GROUP BY " + MODEL_COLUMNS,
+                List.of(day, day));
+        Jdbc.update(c, "DELETE FROM usage_rollup_daily_user WHERE bucket_start = ?", List.of(day));
+        Jdbc.update(c, "INSERT INTO usage_rollup_daily_user (bucket_start, " + USER_COLUMNS + ", " + SUM_COLUMNS + ") SELECT ?, "
+                + USER_COLUMNS + ", " + sums + " FROM usage_rollup_daily WHERE bucket_start = ? GROUP BY " + USER_COLUMNS,
                 List.of(day, day));
     }
 

@@ -152,7 +152,7 @@ class RollupRepositoryTest {
     }
 
     @Test
-    void theDailyTableWithoutKeysAgreesWithThePerKeyOne() {
+    void theDailyTablesWithoutKeysAgreeWithThePerKeyOne() {
         usage.insertBatch(List.of(
                 row(DAY.plusSeconds(60), "k1", "red", "m1", "fleet/m1", Outcome.OK, 1_000, 100, 20),
                 row(DAY.plusSeconds(4_000), "k2", "red", "m1", "fleet/m1", Outcome.ERROR, 3, 300, -1),
@@ -162,11 +162,15 @@ class RollupRepositoryTest {
         assertThat(db.column("SELECT COUNT(*) FROM usage_rollup_daily_model")).as("k1 and k2 share a row").containsExactly("3");
 
         var everyKey = new Filter(null, null, null, null, Set.of("k1", "k2", "k3")); // a key set makes it read per key
-        for (Dimension d : List.of(Dimension.NONE, Dimension.MODEL, Dimension.PROVIDER, Dimension.TEAM)) {
+        assertThat(db.column("SELECT COUNT(*) FROM usage_rollup_daily_user")).containsExactly("4");
+        for (Dimension d : List.of(Dimension.NONE, Dimension.MODEL, Dimension.PROVIDER, Dimension.TEAM, Dimension.USER)) {
             assertThat(view(rollups.sum(Grain.DAY, DAY, FAR, Filter.ALL, d, true)))
                     .as(d.name()).isEqualTo(view(rollups.sum(Grain.DAY, DAY, FAR, everyKey, d, true)))
                     .isNotEmpty();
         }
+        var ofK1 = new Filter(null, "usr_k1", null, null, null);
+        assertThat(view(rollups.sum(Grain.DAY, DAY, FAR, ofK1, Dimension.TEAM, false)))
+                .isEqualTo(view(rollups.sum(Grain.HOUR, DAY, FAR, ofK1, Dimension.TEAM, false))).hasSize(2);
     }
 
     static List<String> view(List<Row> rows) {
