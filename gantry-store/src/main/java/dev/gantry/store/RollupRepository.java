@@ -4,10 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -226,14 +228,14 @@ public final class RollupRepository {
                 GroupKey k = e.getKey();
                 RollupTotals t = e.getValue();
                 var params = new ArrayList<Object>(columns);
-                params.addAll(java.util.Arrays.asList(k.hour(), k.teamId(), k.userId(), k.keyId(), k.model(), k.provider()));
+                params.addAll(Arrays.asList(k.hour(), k.teamId(), k.userId(), k.keyId(), k.model(), k.provider()));
                 params.addAll(List.of(t.requests(), t.errors(), t.inputTokens(), t.outputTokens(), t.cachedInputTokens(),
                         t.costNanos(), t.latencySumMillis(), t.ttftCount()));
                 for (int i = 0; i < LatencyHistogram.BUCKETS; i++) params.add(t.latency().count(i));
                 for (int i = 0; i < LatencyHistogram.BUCKETS; i++) params.add(t.ttft().count(i));
                 for (int i = 0; i < params.size(); i++) {
                     Object p = params.get(i);
-                    if (p == null) ps.setNull(i + 1, java.sql.Types.VARCHAR);
+                    if (p == null) ps.setNull(i + 1, Types.VARCHAR);
                     else ps.setObject(i + 1, p instanceof Instant instant ? Jdbc.ts(instant) : p);
                 }
                 ps.addBatch();
