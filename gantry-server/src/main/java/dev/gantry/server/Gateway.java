@@ -29,6 +29,9 @@ import dev.gantry.server.ops.GatewayMetrics;
 import dev.gantry.server.proxy.CapacityQueue;
 import dev.gantry.server.ops.HealthProber;
 import dev.gantry.server.usage.UsageRecorder;
+import dev.gantry.server.usage.UsageRollups;
+import dev.gantry.store.PriceRepository;
+import dev.gantry.store.RollupRepository;
 import dev.gantry.store.Database;
 import dev.gantry.store.KeyRepository;
 import dev.gantry.store.UsageRepository;
@@ -63,6 +66,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final Database database;
     private final UsageRecorder recorder;
+    private final UsageRollups rollups;
     private final ConfigReloader reloader;
     private final HealthProber prober;
     private final Vertx vertx;
@@ -70,12 +74,13 @@ public final class Gateway implements AutoCloseable {
     private final AtomicBoolean shuttingDown;
     private final int port;
 
-    private Gateway(GatewayConfig config, Database database, UsageRecorder recorder, ConfigReloader reloader,
+    private Gateway(GatewayConfig config, Database database, UsageRecorder recorder, UsageRollups rollups, ConfigReloader reloader,
                     HealthProber prober, Vertx vertx,
                     String deployment, AtomicBoolean shuttingDown, int port) {
         this.config = config;
         this.database = database;
         this.recorder = recorder;
+        this.rollups = rollups;
         this.reloader = reloader;
         this.prober = prober;
         this.vertx = vertx;
@@ -113,7 +118,8 @@ public final class Gateway implements AutoCloseable {
             keyCache.loadAll();
             var stores = new AdminRoutes.Stores(keyRepository, new UserRepository(database.dataSource()),
                     new TeamRepository(database.dataSource()), new MembershipRepository(database.dataSource()),
-                    new OrgSettingsRepository(database.dataSource()), new AuditRepository(database.dataSource()), usageRepository);
+                    new OrgSettingsRepository(database.dataSource()), new AuditRepository(database.dataSource()), usageRepository,
+                    new RollupRepository(database.dataSource()), new PriceRepository(database.dataSource()));
             var directory = new Directory(stores.users(), stores.teams(), stores.memberships(), stores.org(), clock);
             directory.loadAll();
             var providerKeys = new ProviderKeys(new ProviderSecretRepository(database.dataSource()), masterKey, clock);
@@ -124,9 +130,15 @@ public final class Gateway implements AutoCloseable {
             var selfHosted = new SelfHostedCost();
             var recorder = new UsageRecorder(usageRepository, new UsageMeter(estimator), selfHosted, metrics, config.usage(),
                     UsageSpool.open(config.usage().spoolDir()));
-            recorder.afterStore(new KeyLastUsed(keyRepository)::stored);
+            var lastUsed = new KeyLastUsed(keyRepository);
+            var rollups = new UsageRollups(stores.rollups(), clock, UsageRollups.DEFAULT_PERIOD);
+            recorder.afterStore(records -> {
+                lastUsed.stored(records);
+                rollups.stored(records);
+            });
             recorder.replay(); // what a killed process answered for but had not stored yet
             recorder.start();
+            rollups.start(); // after the replay: its catch-up rolls up the replayed rows
 
             Vertx vertx = Vertx.builder()
                     .with(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops()))
@@ -184,7 +196,7 @@ public final class Gateway implements AutoCloseable {
                     vertx.isNativeTransportEnabled() ? "native" : "NIO");
             reloader.watch();
             prober.start();
-            return new Gateway(config, database, recorder, reloader, prober, vertx, deployment, shuttingDown, port);
+            return new Gateway(config, database, recorder, rollups, reloader, prober, vertx, deployment, shuttingDown, port);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -215,6 +227,7 @@ public final class Gateway implements AutoCloseable {
         reloader.close();
         prober.close();
         recorder.close();
+        rollups.close();
         await(vertx.close());
         database.close();
         log.info("Gantry stopped");

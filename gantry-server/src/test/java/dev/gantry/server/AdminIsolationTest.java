@@ -128,10 +128,53 @@ class AdminIsolationTest {
                 .isEqualTo(403);
     }
 
+    @Test
+    void analyticsCountOnlyTheUsageOfKeysTheCallerMayRead() {
+        List<JsonNode> all = new ArrayList<>();
+        json(gw.get("/api/v1/requests?limit=500", ADMIN_KEY).body()).path("data").forEach(all::add);
+        assertThat(all).anyMatch(r -> r.path("key_id").asText().equals(b.memberKeyId()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (summary(ADMIN_KEY).path("requests").asLong() < all.size() && System.nanoTime() < deadline) GatewayFixture.sleep(100);
+        assertThat(summary(ADMIN_KEY).path("requests").asLong()).as("rolled up").isEqualTo(all.size());
+        assertThat(summary(viewerKey).path("requests").asLong()).isEqualTo(all.size());
+
+        for (String caller : List.of(a.memberKey(), a.adminKey())) {
+            var readable = new java.util.HashSet<String>();
+            json(gw.get("/api/v1/keys", caller).body()).path("data").forEach(k -> readable.add(k.path("id").asText()));
+            assertThat(readable).contains(a.memberKeyId()).doesNotContain(b.memberKeyId());
+            List<JsonNode> theirs = all.stream().filter(r -> readable.contains(r.path("key_id").asText())).toList();
+            assertThat(theirs).isNotEmpty().hasSizeLessThan(all.size());
+            java.math.BigDecimal cost = theirs.stream().map(r -> r.path("cost_usd").decimalValue())
+                    .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add);
+
+            assertThat(summary(caller).path("requests").asLong()).isEqualTo(theirs.size());
+            assertThat(summary(caller).path("cost_usd").decimalValue()).isEqualByComparingTo(cost);
+            JsonNode byTeam = json(gw.get("/api/v1/usage/top?by=team", caller).body()).path("data");
+            assertThat(byTeam).extracting(t -> t.path("id").asText()).containsExactly(a.team());
+            assertThat(byTeam.get(0).path("requests").asLong()).isEqualTo(theirs.size());
+            // asking for B's team by name narrows, never widens
+            assertThat(json(gw.get("/api/v1/usage/top?by=key&team_id=" + b.team(), caller).body()).path("data")).isEmpty();
+            assertThat(json(gw.get("/api/v1/usage/series?split=key&key_id=" + b.memberKeyId(), caller).body())
+                    .path("summary").path("requests").asLong()).isZero();
+            JsonNode log = json(gw.get("/api/v1/requests?limit=500", caller).body()).path("data");
+            assertThat(log).hasSize(theirs.size()).allMatch(r -> readable.contains(r.path("key_id").asText()));
+            assertThat(json(gw.get("/api/v1/requests?key_id=" + b.memberKeyId(), caller).body()).path("data")).isEmpty();
+            assertThat(json(gw.get("/api/v1/usage/savings", caller).body()).path("actual_cost_usd").decimalValue())
+                    .isEqualByComparingTo(cost);
+        }
+    }
+
+    private static JsonNode summary(String key) {
+        var response = gw.get("/api/v1/usage/series?granularity=hour", key);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response.body()).path("summary");
+    }
+
     private static String aimedAt(String path, Side side) {
         return path.replace("/teams/{id}", "/teams/" + side.team()).replace("/users/{id}", "/users/" + side.member())
                 .replace("/keys/{id}", "/keys/" + side.memberKeyId()).replace("{userId}", side.member())
-                .replace("{requestId}", side.requestId()).replace("{name}", "sim-openai");
+                .replace("{requestId}", side.requestId()).replace("{name}", "sim-openai")
+                .replace("{model}", "open-model");
     }
 
     /** Bodies that would change something of B's if the route let them through. */

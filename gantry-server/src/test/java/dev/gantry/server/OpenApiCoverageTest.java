@@ -11,6 +11,8 @@ import dev.gantry.store.Database;
 import dev.gantry.store.KeyRepository;
 import dev.gantry.store.MembershipRepository;
 import dev.gantry.store.OrgSettingsRepository;
+import dev.gantry.store.PriceRepository;
+import dev.gantry.store.RollupRepository;
 import dev.gantry.store.TeamRepository;
 import dev.gantry.store.UsageRepository;
 import dev.gantry.store.UserRepository;
@@ -31,7 +33,8 @@ class OpenApiCoverageTest {
              var db = Database.open(new DatabaseSettings("jdbc:h2:mem:openapi_coverage", null, null, 2))) {
             var ds = db.dataSource();
             var stores = new AdminRoutes.Stores(new KeyRepository(ds), new UserRepository(ds), new TeamRepository(ds),
-                    new MembershipRepository(ds), new OrgSettingsRepository(ds), new AuditRepository(ds), new UsageRepository(ds));
+                    new MembershipRepository(ds), new OrgSettingsRepository(ds), new AuditRepository(ds), new UsageRepository(ds),
+                    new RollupRepository(ds), new PriceRepository(ds));
             var router = Router.router(vertx);
             // only the routes are looked at: the handlers' collaborators are never called
             new AdminRoutes(vertx, stores, null, null, null, null, null, null, null, null, null, null, Clock.systemUTC()).mount(router);

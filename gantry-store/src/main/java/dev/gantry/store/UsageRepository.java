@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -93,6 +94,63 @@ public final class UsageRepository {
             throw new StoreException("find usage " + requestId, e);
         }
     }
+
+    /**
+     * Which requests the request log lists, newest first.
+     *
+     * @param status     {@code ok}, {@code error} (any other outcome) or an HTTP status; null for any
+     * @param minLatency null for any
+     * @param before     a request id: only older requests (by id); null for the newest
+     */
+    public record RequestQuery(Instant from, Instant to, RollupRepository.Filter filter, String status, Long minLatency,
+                               String before, int limit) {}
+
+    private static final Duration FIRST_WINDOW = Duration.ofHours(1);
+
+    /**
+     * Up to {@code limit} requests, newest (highest request id) first. A month holds millions of
+     * rows and sorting them all for one page would take seconds, so this reads windows of time
+     * backwards from the end, each eight times longer than the last, through the {@code ts} index,
+     * until it has a page. Request ids start with their time, so a cursor also bounds the time.
+     */
+    public List<UsageRecord> newest(RequestQuery q) {
+        if (q.filter().nothing()) return List.of();
+        Instant end = q.to();
+        if (q.before() != null) end = min(end, RequestIdTime.of(q.before()).map(t -> t.plus(Duration.ofMinutes(1))).orElse(end));
+        var rows = new ArrayList<UsageRecord>();
+        Duration window = FIRST_WINDOW;
+        while (rows.size() < q.limit() && end.isAfter(q.from())) {
+            Instant start = end.minus(window).isBefore(q.from()) ? q.from() : end.minus(window);
+            rows.addAll(page(q, start, end, q.limit() - rows.size()));
+            end = start;
+            window = window.multipliedBy(8);
+        }
+        return rows;
+    }
+
+    private List<UsageRecord> page(RequestQuery q, Instant from, Instant to, int limit) {
+        var sql = new StringBuilder("SELECT " + COLUMNS + " FROM usage_records WHERE ts >= ? AND ts < ?");
+        var params = new ArrayList<Object>(List.of(from, to));
+        q.filter().where(sql, params, "COALESCE(served_model, model)");
+        if ("ok".equals(q.status())) sql.append(" AND outcome = 'ok'");
+        else if ("error".equals(q.status())) sql.append(" AND outcome <> 'ok'");
+        else if (q.status() != null) {
+            sql.append(" AND http_status = ?");
+            params.add(Integer.parseInt(q.status()));
+        }
+        if (q.minLatency() != null) {
+            sql.append(" AND latency_ms >= ?");
+            params.add(q.minLatency());
+        }
+        if (q.before() != null) {
+            sql.append(" AND request_id < ?");
+            params.add(q.before());
+        }
+        sql.append(" ORDER BY request_id DESC LIMIT ").append(limit);
+        return Jdbc.run(ds, "list requests", c -> Jdbc.query(c, sql.toString(), params, UsageRepository::read));
+    }
+
+    private static Instant min(Instant a, Instant b) { return a.isBefore(b) ? a : b; }
 
     /**
      * Totals per key, model and UTC day for requests in {@code [from, to)}, ordered by day, key,

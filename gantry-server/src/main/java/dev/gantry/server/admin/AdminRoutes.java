@@ -16,6 +16,8 @@ import dev.gantry.store.AuditRepository;
 import dev.gantry.store.KeyRepository;
 import dev.gantry.store.MembershipRepository;
 import dev.gantry.store.OrgSettingsRepository;
+import dev.gantry.store.PriceRepository;
+import dev.gantry.store.RollupRepository;
 import dev.gantry.store.TeamRepository;
 import dev.gantry.store.UsageRepository;
 import dev.gantry.store.UserRepository;
@@ -44,7 +46,8 @@ public final class AdminRoutes {
 
     /** What the admin API reads and changes. */
     public record Stores(KeyRepository keys, UserRepository users, TeamRepository teams, MembershipRepository memberships,
-                         OrgSettingsRepository org, AuditRepository audit, UsageRepository usage) {}
+                         OrgSettingsRepository org, AuditRepository audit, UsageRepository usage, RollupRepository rollups,
+                         PriceRepository prices) {}
 
     private final Buffer openApi = openApiDocument();
     private final AdminAuth auth;
@@ -54,6 +57,9 @@ public final class AdminRoutes {
     private final OrgApi org;
     private final AuditApi audit;
     private final UsageApi usage;
+    private final AnalyticsApi analytics;
+    private final RequestLogApi requestLog;
+    private final PricesApi prices;
     private final DeploymentsApi deployments;
     private final ProviderKeysApi providerKeys;
     private final Handler<RoutingContext> reload;
@@ -70,6 +76,10 @@ public final class AdminRoutes {
         this.org = new OrgApi(stores.org(), stores.keys(), directory, access, ledger, trail, vertx, clock);
         this.audit = new AuditApi(stores.audit(), vertx);
         this.usage = new UsageApi(stores.usage(), access, vertx, clock);
+        var priceCatalog = new PriceCatalog(stores.prices(), catalog);
+        this.analytics = new AnalyticsApi(stores.rollups(), priceCatalog, access, keyCache, directory, vertx, clock);
+        this.requestLog = new RequestLogApi(stores.usage(), access, vertx, clock);
+        this.prices = new PricesApi(priceCatalog, stores.prices(), trail, vertx, clock);
         this.deployments = new DeploymentsApi(catalog, picker, selfHosted, clock);
         this.providerKeys = new ProviderKeysApi(providerKeys, reloader, trail, vertx);
         this.reload = ctx -> Json.reply(ctx, 200, vertx.executeBlocking(() -> {
@@ -127,6 +137,13 @@ public final class AdminRoutes {
 
         router.get("/api/v1/usage").handler(usage::totals);
         router.get("/api/v1/usage/requests/:requestId").handler(usage::request);
+        router.get("/api/v1/usage/series").handler(analytics::series);
+        router.get("/api/v1/usage/top").handler(analytics::top);
+        router.get("/api/v1/usage/savings").handler(analytics::savings);
+        router.get("/api/v1/requests").handler(requestLog::list);
+        router.get("/api/v1/prices").handler(prices::list);
+        router.put("/api/v1/prices/:model").handler(adminsOnly).handler(prices::put);
+        router.delete("/api/v1/prices/:model").handler(adminsOnly).handler(prices::delete);
         router.get("/api/v1/deployments").handler(readersOfAll).handler(deployments::list);
         router.post("/api/v1/config/reload").handler(adminsOnly).handler(reload);
         router.put("/api/v1/providers/:name/api-key").handler(adminsOnly).handler(providerKeys::put);

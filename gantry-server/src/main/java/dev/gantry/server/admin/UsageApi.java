@@ -81,7 +81,7 @@ final class UsageApi {
                         .put("output_tokens", output).put("cost_usd", usd(cost)));
     }
 
-    private static JsonObject row(UsageRecord r) {
+    static JsonObject row(UsageRecord r) {
         return new JsonObject().put("request_id", r.requestId()).put("timestamp", r.timestamp().toString())
                 .put("key_id", r.keyId()).put("user_id", r.userId()).put("team_id", r.teamId()).put("endpoint", r.endpoint()).put("model", r.model())
                 .put("served_model", r.servedModel())
@@ -94,7 +94,7 @@ final class UsageApi {
 
     private static BigDecimal usd(long nanos) { return BigDecimal.valueOf(nanos, 9).stripTrailingZeros(); }
 
-    private static Optional<Instant> bound(String value, String field, boolean inclusiveDay) {
+    static Optional<Instant> bound(String value, String field, boolean inclusiveDay) {
         if (value == null || value.isBlank()) return Optional.empty();
         try {
             if (value.length() == 10) {

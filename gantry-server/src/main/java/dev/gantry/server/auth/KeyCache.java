@@ -7,6 +7,7 @@ import dev.gantry.store.KeyRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,4 +92,7 @@ public final class KeyCache {
     }
 
     public Optional<ApiKey> byId(String id) { return Optional.ofNullable(byId.get(id)); }
+
+    /** Every key known, revoked ones included: their usage still has to be attributed. */
+    public Collection<ApiKey> all() { return byId.values(); }
 }

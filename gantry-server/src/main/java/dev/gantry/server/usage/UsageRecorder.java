@@ -87,9 +87,13 @@ public final class UsageRecorder implements AutoCloseable {
     /** Stores what the spool holds from before a crash. Blocking; call before {@link #start}. */
     public long replay() {
         long replayed = spool.replay(settings.batchSize(), records -> {
-            for (String id : repository.insertBatchSkippingStored(records.stream().filter(r -> r.keyId() != null).toList())) {
+            List<UsageRecord> kept = records.stream().filter(r -> r.keyId() != null).toList();
+            for (String id : repository.insertBatchSkippingStored(kept)) {
                 log.error("usage record of request {} refused by the database and dropped", id);
             }
+            // the hooks hear of replayed rows too: they may be hours old, older than what the roll-ups
+            // would otherwise look at again when another replica kept the database current meanwhile
+            afterStore.accept(kept);
         });
         if (replayed > 0) log.info("usage spool: stored {} record(s) left from before the last stop", replayed);
         return replayed;
