@@ -40,8 +40,13 @@ final class ConsoleBrowser implements AutoCloseable {
     }
 
     /** A fresh browser profile: its own cookies, as a second person at another laptop. */
-    Page newPage() {
-        Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900)).newPage();
+    Page newPage() { return newPage(1280, 900); }
+
+    /** The same on a phone-sized screen. */
+    Page newPhonePage() { return newPage(390, 844); }
+
+    private Page newPage(int width, int height) {
+        Page page = browser.newContext(new Browser.NewContextOptions().setViewportSize(width, height)).newPage();
         page.setDefaultTimeout(15_000);
         page.onDialog(dialog -> dialog.accept()); // the console asks before revoking
         return page;
@@ -49,6 +54,22 @@ final class ConsoleBrowser implements AutoCloseable {
 
     static void screenshot(Page page, String name) {
         page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+    }
+
+    /** Form fields a screen reader cannot name: neither a label nor an aria-label. */
+    static int unlabelledFields(Page page) {
+        return ((Number) page.evaluate("() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
+                + ".filter(f => f.labels.length === 0 && !f.getAttribute('aria-label')).length")).intValue();
+    }
+
+    /**
+     * Empty when the page fits the screen's width; else the elements that stick out of its right
+     * edge, for a phone would scroll the whole page sideways. Wide tables scroll in their own box.
+     */
+    static String overflowingElements(Page page) {
+        return (String) page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1 ? ''"
+                + " : [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+                + ".map(e => e.tagName + '.' + e.className).join(', ')");
     }
 
     @Override

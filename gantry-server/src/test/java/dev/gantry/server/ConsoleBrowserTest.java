@@ -179,10 +179,11 @@ class ConsoleBrowserTest {
         ConsoleBrowser.screenshot(page, "20-member-forbidden");
     }
 
-    /** Follows a menu entry and waits for its page: htmx swaps the page in after the click returns. */
+    /** Follows a menu entry and waits for its page (htmx swaps it in after the click returns); every field has a label. */
     private static void open(Page page, String menuEntry, String title) {
         page.locator("nav").getByText(menuEntry, new com.microsoft.playwright.Locator.GetByTextOptions().setExact(true)).click();
         assertThat(page.locator("h1")).hasText(title);
+        assertThat(ConsoleBrowser.unlabelledFields(page)).as("fields without a label on " + title).isZero();
     }
 
     private static String aliceKeyId(String key) {
@@ -195,6 +196,18 @@ class ConsoleBrowserTest {
         page.getByLabel("Key").fill(key);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
         assertThat(page).hasURL(Pattern.compile(".*/ui/$"));
+    }
+
+    @Test
+    void onAPhoneThePagesFitTheScreen() {
+        Page page = browser.newPhonePage();
+        logIn(page, GatewayFixture.ADMIN_KEY);
+        for (String url : new String[] {"/ui/", "/ui/keys", "/ui/requests", "/ui/savings"}) {
+            page.navigate(gw.url(url));
+            assertThat(ConsoleBrowser.overflowingElements(page)).as(url).isEmpty();
+        }
+        page.navigate(gw.url("/ui/"));
+        ConsoleBrowser.screenshot(page, "30-phone-dashboard");
     }
 
     private static java.net.http.HttpResponse<String> chat(String key, String model) {
