@@ -5,6 +5,9 @@ import static dev.gantry.server.console.KeysPages.enc;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -44,9 +47,20 @@ public record UsageFilter(String range, String teamId, String model, String spli
         };
     }
 
+    /**
+     * The range as the API takes it, in whole buckets: whole hours up to the current one, or whole
+     * UTC days up to today (dates, {@code to} inclusive), which the API answers from its daily
+     * roll-ups instead of summing hours.
+     */
     String query() {
-        Instant to = Instant.now();
-        var q = new StringBuilder("from=").append(to.minus(duration())).append("&to=").append(to);
+        var q = new StringBuilder();
+        if (granularity().equals("hour")) {
+            Instant to = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+            q.append("from=").append(to.minus(duration())).append("&to=").append(to);
+        } else {
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            q.append("from=").append(today.minusDays(duration().toDays() - 1)).append("&to=").append(today);
+        }
         if (teamId != null) q.append("&team_id=").append(enc(teamId));
         if (model != null) q.append("&model=").append(enc(model));
         return q.toString();
