@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * keys or prompts; the webhook's URL, which often carries a token, is never logged (only its host).
  * Counted in {@code gantry_alerts_sent_total{kind, result}}.
  */
-public final class AlertSender {
+public final class AlertSender implements AlertSink {
     private static final Logger log = LoggerFactory.getLogger(AlertSender.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -40,11 +40,7 @@ public final class AlertSender {
         this.client = webhook.isEmpty() ? null : vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT.toMillis()));
     }
 
-    /**
-     * @param kind   what happened, e.g. {@code budget_threshold}, {@code deployment_down}
-     * @param text   the sentence people read
-     * @param fields the same facts, structured (strings, numbers, booleans)
-     */
+    @Override
     public void send(String kind, String text, Map<String, ?> fields) {
         log.info("alert {}: {}", kind, text);
         if (webhook.isEmpty()) {

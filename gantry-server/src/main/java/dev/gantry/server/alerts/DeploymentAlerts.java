@@ -30,13 +30,13 @@ public final class DeploymentAlerts implements AutoCloseable {
     private final Vertx vertx;
     private final Supplier<ModelCatalog> catalog;
     private final DeploymentPicker picker;
-    private final AlertSender sender;
+    private final AlertSink sender;
     private final Clock clock;
     /** Deployment id to when it went down; only touched on the timer's event loop. */
     private final Map<String, Instant> down = new HashMap<>();
     private long timer = -1;
 
-    public DeploymentAlerts(Vertx vertx, Supplier<ModelCatalog> catalog, DeploymentPicker picker, AlertSender sender, Clock clock) {
+    public DeploymentAlerts(Vertx vertx, Supplier<ModelCatalog> catalog, DeploymentPicker picker, AlertSink sender, Clock clock) {
         this.vertx = vertx;
         this.catalog = catalog;
         this.picker = picker;

@@ -24,12 +24,12 @@ public final class ErrorRateAlerts {
     static final int BUCKETS = 30;
 
     private final ErrorRateAlert settings;
-    private final AlertSender sender;
+    private final AlertSink sender;
     private final Clock clock;
     private final long bucketMillis;
     private final Map<String, Window> windows = new HashMap<>();
 
-    public ErrorRateAlerts(ErrorRateAlert settings, AlertSender sender, Clock clock) {
+    public ErrorRateAlerts(ErrorRateAlert settings, AlertSink sender, Clock clock) {
         this.settings = settings;
         this.sender = sender;
         this.clock = clock;

@@ -2,19 +2,19 @@ package dev.gantry.server.policy;
 
 import dev.gantry.limits.BudgetAlert;
 import dev.gantry.limits.BudgetLimit;
-import dev.gantry.server.alerts.AlertSender;
+import dev.gantry.server.alerts.AlertSink;
 import java.util.LinkedHashMap;
 
 /**
- * Budget threshold alerts, posted through the shared {@link AlertSender} to
+ * Budget threshold alerts, posted through the shared {@link AlertSink} to
  * {@code governance.alert_webhook} (else {@code alerts.webhook}). The text names scopes and
  * amounts only.
  */
 final class BudgetAlerts {
-    private final AlertSender sender;
+    private final AlertSink sender;
     private final Messages messages;
 
-    BudgetAlerts(AlertSender sender, Messages messages) {
+    BudgetAlerts(AlertSink sender, Messages messages) {
         this.sender = sender;
         this.messages = messages;
     }

@@ -7,7 +7,7 @@ import dev.gantry.limits.BudgetLimit;
 import dev.gantry.limits.BudgetListener;
 import dev.gantry.limits.BudgetPeriod;
 import dev.gantry.limits.Scope;
-import dev.gantry.server.alerts.AlertSender;
+import dev.gantry.server.alerts.AlertSink;
 import dev.gantry.server.identity.Directory;
 import dev.gantry.store.Spend;
 import dev.gantry.store.SpendTotals;
@@ -42,7 +42,7 @@ public final class Budgets implements BudgetListener {
     private final BudgetAlerts alerts;
 
     /** @param alerts where threshold alerts go */
-    public Budgets(GovernanceSettings settings, UsageRepository usage, Directory directory, Vertx vertx, AlertSender alerts) {
+    public Budgets(GovernanceSettings settings, UsageRepository usage, Directory directory, Vertx vertx, AlertSink alerts) {
         this.usage = usage;
         this.vertx = vertx;
         this.alerts = new BudgetAlerts(alerts, new Messages(new ScopeNames(directory)));
