@@ -122,8 +122,10 @@ public final class Tracing implements AutoCloseable {
      */
     public TraceContext begin(String traceparent) {
         String spanId = SpanId.fromLong(nonZero());
+        // version-format: 00 is exactly 55 characters; a later version may append fields; ff is invalid
         if (traceparent != null && traceparent.length() >= 55 && traceparent.charAt(2) == '-'
-                && traceparent.charAt(35) == '-' && traceparent.charAt(52) == '-' && !traceparent.startsWith("ff")) {
+                && traceparent.charAt(35) == '-' && traceparent.charAt(52) == '-' && !traceparent.startsWith("ff")
+                && (traceparent.length() == 55 || !traceparent.startsWith("00") && traceparent.charAt(55) == '-')) {
             String traceId = traceparent.substring(3, 35);
             String parent = traceparent.substring(36, 52);
             if (TraceId.isValid(traceId) && SpanId.isValid(parent) && isHex(traceparent, 0, 2) && isHex(traceparent, 53, 55)) {
