@@ -99,6 +99,18 @@ class MonitoringConfigTest {
     }
 
     @Test
+    void theExampleFilesCommentedOutMonitoringBlockIsValidOnceUncommented() throws java.io.IOException {
+        String example = java.nio.file.Files.readString(java.nio.file.Path.of("..", "gantry.example.yaml"));
+        String uncommented = example.replaceAll("(?m)^# ((telemetry|governance|alerts):.*|  .*)$", "$1");
+        assertThat(uncommented).contains("\ntelemetry:\n").contains("\nalerts:\n");
+        var config = ConfigLoader.parse(uncommented, "gantry.example.yaml",
+                name -> name.equals("SLACK_WEBHOOK_URL") ? "https://hooks.slack.com/services/T0/B0/X" : name.equals("OTEL_TOKEN") ? "t" : null);
+        assertThat(config.monitoring().telemetry().orElseThrow().tracesUrl()).isEqualTo(URI.create("http://collector:4318/v1/traces"));
+        assertThat(config.monitoring().alerts().webhook()).contains(URI.create("https://hooks.slack.com/services/T0/B0/X"));
+        assertThat(config.monitoring().alerts().errorRate()).contains(new ErrorRateAlert(0.25, Duration.ofSeconds(300), 20));
+    }
+
+    @Test
     void badAlertFieldsAreNamedWithTheirLine() {
         loading("""
                 alerts:
