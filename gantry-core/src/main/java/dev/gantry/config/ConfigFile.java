@@ -10,7 +10,13 @@ import java.util.Map;
  * defaults and checking references. Field names are snake_case in YAML.
  */
 record ConfigFile(Server server, Database database, Redis redis, Usage usage, Routing routing, Governance governance,
-                  List<ProviderEntry> providers, List<ModelEntry> models) {
+                  Telemetry telemetry, Alerts alerts, List<ProviderEntry> providers, List<ModelEntry> models) {
+
+    record Telemetry(String otlpEndpoint, String serviceName, Double sampleRatio, Map<String, String> headers) {}
+
+    record Alerts(String webhook, Boolean deploymentDown, ErrorRate errorRate) {}
+
+    record ErrorRate(Boolean enabled, Double threshold, Integer windowSeconds, Integer minRequests) {}
 
     record Governance(String timeZone, String alertWebhook, List<Integer> alertThresholds, Long maxOutputTokens) {}
 

@@ -65,7 +65,7 @@ public final class ConfigLoader {
             throw new ConfigException(sourceName + (loc != null ? " line " + loc.getLineNr() : "")
                     + ": not valid YAML: " + firstLine(e.getOriginalMessage()));
         }
-        if (file == null) file = new ConfigFile(null, null, null, null, null, null, null, null);
+        if (file == null) file = new ConfigFile(null, null, null, null, null, null, null, null, null, null);
         return new ConfigValidator(sourceName, locator).validate(file);
     }
 

@@ -9,7 +9,11 @@ import dev.gantry.catalog.ProviderType;
 import dev.gantry.catalog.Secret;
 import dev.gantry.catalog.Timeouts;
 import dev.gantry.config.GatewayConfig.DatabaseSettings;
+import dev.gantry.config.GatewayConfig.AlertSettings;
+import dev.gantry.config.GatewayConfig.ErrorRateAlert;
 import dev.gantry.config.GatewayConfig.GovernanceSettings;
+import dev.gantry.config.GatewayConfig.MonitoringSettings;
+import dev.gantry.config.GatewayConfig.TelemetrySettings;
 import dev.gantry.config.GatewayConfig.ServerSettings;
 import dev.gantry.config.GatewayConfig.UsageSettings;
 import dev.gantry.limits.RateLimit;
@@ -53,7 +57,9 @@ final class ConfigValidator {
         var models = models(orEmpty(file.models()), providers);
         return new GatewayConfig(server(file.server()), database(file.database()),
                 Optional.ofNullable(file.redis()).map(ConfigFile.Redis::url).filter(u -> !u.isBlank()),
-                usage(file.usage()), routing(file.routing()), governance(file.governance()), List.copyOf(providers.values()),
+                usage(file.usage()), routing(file.routing()), governance(file.governance()),
+                new MonitoringSettings(telemetry(file.telemetry()), alerts(file.alerts(), file.governance())),
+                List.copyOf(providers.values()),
                 new ModelCatalog(models));
     }
 
@@ -119,6 +125,56 @@ final class ConfigValidator {
         long maxOutput = g.maxOutputTokens() == null ? 4096 : g.maxOutputTokens();
         if (maxOutput < 1 || maxOutput > 10_000_000) fail("/governance/max_output_tokens", "must be between 1 and 10000000, got " + maxOutput);
         return new GovernanceSettings(zone, webhook, thresholds, maxOutput);
+    }
+
+    /** {@code telemetry:}; without an {@code otlp_endpoint} there is no tracing. */
+    private Optional<TelemetrySettings> telemetry(ConfigFile.Telemetry t) {
+        if (t == null) return Optional.empty();
+        if (t.otlpEndpoint() == null || t.otlpEndpoint().isBlank()) {
+            if (t.serviceName() != null || t.sampleRatio() != null || t.headers() != null) {
+                fail("/telemetry/otlp_endpoint", "is required when other telemetry fields are set (the collector's "
+                        + "OTLP/HTTP address, e.g. http://collector:4318)");
+            }
+            return Optional.empty();
+        }
+        URI endpoint = url(t.otlpEndpoint().strip(), "/telemetry/otlp_endpoint");
+        String base = endpoint.toString().replaceAll("/+$", "");
+        URI traces = URI.create(base.endsWith("/v1/traces") ? base : base + "/v1/traces");
+        String service = t.serviceName() == null ? "gantry" : t.serviceName();
+        if (service.isBlank()) fail("/telemetry/service_name", "must not be empty");
+        double ratio = t.sampleRatio() == null ? 1.0 : t.sampleRatio();
+        if (!(ratio >= 0 && ratio <= 1)) fail("/telemetry/sample_ratio", "must be between 0 and 1, got " + t.sampleRatio());
+        Map<String, String> headers = t.headers() == null ? Map.of() : t.headers();
+        for (var h : headers.entrySet()) {
+            if (h.getValue() == null || !h.getKey().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                fail("/telemetry/headers/" + h.getKey(), "must be an HTTP header name with a value");
+            }
+        }
+        return Optional.of(new TelemetrySettings(traces, service, ratio, headers));
+    }
+
+    /**
+     * {@code alerts:}; absent means budget alerts only. Present, deployment and error-rate alerts
+     * are on unless turned off, and go to its webhook or else the governance one.
+     */
+    private AlertSettings alerts(ConfigFile.Alerts a, ConfigFile.Governance g) {
+        if (a == null) return AlertSettings.NONE;
+        Optional<URI> webhook = Optional.ofNullable(a.webhook()).filter(u -> !u.isBlank()).map(u -> url(u, "/alerts/webhook"));
+        if (webhook.isEmpty() && g != null && g.alertWebhook() != null && !g.alertWebhook().isBlank()) {
+            webhook = Optional.of(url(g.alertWebhook(), "/governance/alert_webhook"));
+        }
+        var e = a.errorRate() == null ? new ConfigFile.ErrorRate(null, null, null, null) : a.errorRate();
+        Optional<ErrorRateAlert> errorRate = Optional.empty();
+        if (!Boolean.FALSE.equals(e.enabled())) {
+            double threshold = e.threshold() == null ? 0.25 : e.threshold();
+            if (!(threshold > 0 && threshold <= 1)) {
+                fail("/alerts/error_rate/threshold", "must be a share of requests above 0 and at most 1 (0.25 is 25 %), got " + e.threshold());
+            }
+            int window = between(e.windowSeconds(), 300, 10, 86_400, "/alerts/error_rate/window_seconds");
+            int min = between(e.minRequests(), 20, 1, 1_000_000, "/alerts/error_rate/min_requests");
+            errorRate = Optional.of(new ErrorRateAlert(threshold, Duration.ofSeconds(window), min));
+        }
+        return new AlertSettings(webhook, !Boolean.FALSE.equals(a.deploymentDown()), errorRate);
     }
 
     /** A model's {@code limits:}; 0 or absent limits nothing of that kind. */

@@ -18,7 +18,7 @@ import java.util.Optional;
 /** The validated, immutable configuration the gateway runs with. */
 public record GatewayConfig(ServerSettings server, DatabaseSettings database, Optional<String> redisUrl,
                             UsageSettings usage, RoutingSettings routing, GovernanceSettings governance,
-                            List<Provider> providers, ModelCatalog catalog) {
+                            MonitoringSettings monitoring, List<Provider> providers, ModelCatalog catalog) {
 
     /**
      * This configuration with some providers' API keys replaced (keys stored encrypted through the
@@ -39,7 +39,7 @@ public record GatewayConfig(ServerSettings server, DatabaseSettings database, Op
             for (Deployment d : m.deployments()) deployments.add(d.withProvider(replaced.getOrDefault(d.provider().name(), d.provider())));
             models.add(m.withDeployments(deployments));
         }
-        return new GatewayConfig(server, database, redisUrl, usage, routing, governance, newProviders, new ModelCatalog(models));
+        return new GatewayConfig(server, database, redisUrl, usage, routing, governance, monitoring, newProviders, new ModelCatalog(models));
     }
 
     /**
@@ -57,6 +57,61 @@ public record GatewayConfig(ServerSettings server, DatabaseSettings database, Op
             alertThresholds = List.copyOf(alertThresholds);
         }
     }
+
+    /**
+     * Monitoring outside the console: traces to an OpenTelemetry collector, alerts to a webhook.
+     *
+     * @param telemetry traces over OTLP/HTTP; empty (the default) means no tracing at all
+     * @param alerts    deployment and error-rate alerts
+     */
+    public record MonitoringSettings(Optional<TelemetrySettings> telemetry, AlertSettings alerts) {
+        public static final MonitoringSettings NONE = new MonitoringSettings(Optional.empty(), AlertSettings.NONE);
+    }
+
+    /**
+     * Where and how spans are exported.
+     *
+     * @param tracesUrl   the OTLP/HTTP traces URL: the configured endpoint with {@code /v1/traces}
+     *                    appended unless it already ends so
+     * @param serviceName the {@code service.name} resource attribute
+     * @param sampleRatio share of new traces kept (a request joining a caller's trace follows the
+     *                    caller's decision)
+     * @param headers     sent with every export, often a token: never printed
+     */
+    public record TelemetrySettings(URI tracesUrl, String serviceName, double sampleRatio, Map<String, String> headers) {
+        public TelemetrySettings {
+            headers = Map.copyOf(headers);
+        }
+
+        @Override
+        public String toString() {
+            return "TelemetrySettings[tracesUrl=" + tracesUrl + ", serviceName=" + serviceName + ", sampleRatio=" + sampleRatio
+                    + ", headers=" + headers.keySet() + "]";
+        }
+    }
+
+    /**
+     * Alerts beyond budgets, posted to a webhook as Slack-compatible JSON.
+     *
+     * @param webhook        where they go: {@code alerts.webhook}, else {@code governance.alert_webhook};
+     *                       empty means they are only logged
+     * @param deploymentDown post when a deployment goes down (breaker open or health probe failing)
+     *                       and when it recovers
+     * @param errorRate      post when a model's error rate crosses a threshold and when it is back
+     */
+    public record AlertSettings(Optional<URI> webhook, boolean deploymentDown, Optional<ErrorRateAlert> errorRate) {
+        /** No {@code alerts:} section: only budget alerts, as before it existed. */
+        public static final AlertSettings NONE = new AlertSettings(Optional.empty(), false, Optional.empty());
+
+        public boolean any() { return deploymentDown || errorRate.isPresent(); }
+    }
+
+    /**
+     * @param threshold   share of failed requests (0..1) that raises the alert
+     * @param window      the sliding window the share is measured over
+     * @param minRequests fewer requests than this in the window never alert
+     */
+    public record ErrorRateAlert(double threshold, Duration window, int minRequests) {}
 
     /** A deployment failing {@code breakerFailures} times in a row is left alone for {@code breakerCooldown}. */
     public record RoutingSettings(int breakerFailures, Duration breakerCooldown) {}
@@ -87,10 +142,10 @@ public record GatewayConfig(ServerSettings server, DatabaseSettings database, Op
     public record UsageSettings(int batchSize, Duration flushInterval, int queueCapacity, boolean durable, Path spoolDir) {}
 
     public GatewayConfig withPort(int port) {
-        return new GatewayConfig(server.withPort(port), database, redisUrl, usage, routing, governance, providers, catalog);
+        return new GatewayConfig(server.withPort(port), database, redisUrl, usage, routing, governance, monitoring, providers, catalog);
     }
 
     public GatewayConfig withDatabase(DatabaseSettings db) {
-        return new GatewayConfig(server, db, redisUrl, usage, routing, governance, providers, catalog);
+        return new GatewayConfig(server, db, redisUrl, usage, routing, governance, monitoring, providers, catalog);
     }
 }

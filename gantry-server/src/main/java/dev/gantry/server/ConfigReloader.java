@@ -79,12 +79,13 @@ public final class ConfigReloader implements AutoCloseable {
         GatewayConfig previous = current.get();
         // what cannot change while running keeps its running value
         fromFile = new GatewayConfig(previous.server(), previous.database(), previous.redisUrl(),
-                previous.usage(), previous.routing(), previous.governance(), next.providers(), next.catalog());
+                previous.usage(), previous.routing(), previous.governance(), previous.monitoring(), next.providers(), next.catalog());
         GatewayConfig applied = fromFile.withProviderKeys(storedKeys);
         if (!Objects.equals(next.server().withPort(previous.server().port()), previous.server()) || !next.database().equals(previous.database())
                 || !next.usage().equals(previous.usage()) || !next.routing().equals(previous.routing())
-                || !next.governance().equals(previous.governance())) {
-            log.warn("configuration reloaded: server, database, usage, routing and governance changes take effect at the next restart");
+                || !next.governance().equals(previous.governance()) || !next.monitoring().equals(previous.monitoring())) {
+            log.warn("configuration reloaded: server, database, usage, routing, governance, telemetry and alerts changes "
+                    + "take effect at the next restart");
         }
         apply(applied);
         log.info("configuration reloaded from {}: {} provider(s), {} model(s)", file, applied.providers().size(),

@@ -2,6 +2,9 @@ package dev.gantry.server;
 
 import dev.gantry.config.GatewayConfig;
 import dev.gantry.routing.DeploymentPicker;
+import dev.gantry.server.alerts.AlertSender;
+import dev.gantry.server.alerts.DeploymentAlerts;
+import dev.gantry.server.alerts.ErrorRateAlerts;
 import dev.gantry.server.auth.AdminKeyBootstrap;
 import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.auth.ConsoleSessions;
@@ -28,6 +31,7 @@ import dev.gantry.server.http.GatewayVerticle;
 import dev.gantry.server.ops.GatewayMetrics;
 import dev.gantry.server.proxy.CapacityQueue;
 import dev.gantry.server.ops.HealthProber;
+import dev.gantry.server.telemetry.Tracing;
 import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.server.usage.UsageRollups;
 import dev.gantry.store.PriceRepository;
@@ -61,6 +65,8 @@ import org.slf4j.LoggerFactory;
 public final class Gateway implements AutoCloseable {
     /** How often idle budget and rate-limit scopes are forgotten. */
     private static final long LIMITS_SWEEP_MILLIS = 30_000;
+    /** How often error-rate windows are looked at without new requests (to notice a recovery). */
+    private static final long ERROR_RATE_TICK_MILLIS = 5_000;
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
@@ -69,13 +75,14 @@ public final class Gateway implements AutoCloseable {
     private final UsageRollups rollups;
     private final ConfigReloader reloader;
     private final HealthProber prober;
+    private final Tracing tracing;
     private final Vertx vertx;
     private final String deployment;
     private final AtomicBoolean shuttingDown;
     private final int port;
 
     private Gateway(GatewayConfig config, Database database, UsageRecorder recorder, UsageRollups rollups, ConfigReloader reloader,
-                    HealthProber prober, Vertx vertx,
+                    HealthProber prober, Tracing tracing, Vertx vertx,
                     String deployment, AtomicBoolean shuttingDown, int port) {
         this.config = config;
         this.database = database;
@@ -83,6 +90,7 @@ public final class Gateway implements AutoCloseable {
         this.rollups = rollups;
         this.reloader = reloader;
         this.prober = prober;
+        this.tracing = tracing;
         this.vertx = vertx;
         this.deployment = deployment;
         this.shuttingDown = shuttingDown;
@@ -109,6 +117,7 @@ public final class Gateway implements AutoCloseable {
                                 Optional<SecretCipher> masterKey, PrintStream console) {
         Clock clock = Clock.systemUTC();
         Database database = Database.open(config.database());
+        Tracing tracing = Tracing.off();
         try {
             var keyRepository = new KeyRepository(database.dataSource());
             var usageRepository = new UsageRepository(database.dataSource());
@@ -136,6 +145,9 @@ public final class Gateway implements AutoCloseable {
                 lastUsed.stored(records);
                 rollups.stored(records);
             });
+            // ---- monitoring: traces are built from measured requests, off the request path ----
+            tracing = Tracing.of(config.monitoring().telemetry());
+            if (tracing.enabled()) recorder.onCompleted(tracing::completed);
             recorder.replay(); // what a killed process answered for but had not stored yet
             recorder.start();
             rollups.start(); // after the replay: its catch-up rolls up the replayed rows
@@ -147,7 +159,11 @@ public final class Gateway implements AutoCloseable {
                     .build();
             var shuttingDown = new AtomicBoolean();
             // ---- governance on the data plane: budgets (ledger, spend loaded now, alerts) and rate limits ----
-            var budgets = new Budgets(config.governance(), usageRepository, directory, vertx);
+            var alerts = config.monitoring().alerts();
+            var alertSender = new AlertSender(vertx, alerts.webhook(), metrics);
+            var budgetWebhook = config.governance().alertWebhook().or(alerts::webhook);
+            var budgetSender = budgetWebhook.equals(alerts.webhook()) ? alertSender : new AlertSender(vertx, budgetWebhook, metrics);
+            var budgets = new Budgets(config.governance(), usageRepository, directory, vertx, budgetSender);
             BudgetLedger ledger = budgets.ledger();
             budgets.loadAll(StoredBudgets.all(keyRepository, stores.users(), stores.teams(), stores.org(), clock.instant()),
                     clock.instant());
@@ -174,7 +190,7 @@ public final class Gateway implements AutoCloseable {
             var shared = new GatewayVerticle.Shared(config.server().host(), config.server().maxBodyBytes(),
                     config.server().shutdownGrace(), reloader.catalog(), reloader, authenticator,
                     admin, webConsole, recorder, metrics, database, shuttingDown::get, clock, estimator,
-                    picker, new CapacityQueue(vertx), limits);
+                    picker, new CapacityQueue(vertx), limits, tracing);
 
             // Port 0 means any free port; Vert.x shares one random port among servers that ask for -1.
             int requestedPort = config.server().port() == 0 ? -1 : config.server().port();
@@ -196,8 +212,16 @@ public final class Gateway implements AutoCloseable {
                     vertx.isNativeTransportEnabled() ? "native" : "NIO");
             reloader.watch();
             prober.start();
-            return new Gateway(config, database, recorder, rollups, reloader, prober, vertx, deployment, shuttingDown, port);
+            // ---- alerts: deployments going down and back up, error-rate spikes per model ----
+            if (alerts.deploymentDown()) new DeploymentAlerts(vertx, reloader.catalog(), picker, alertSender, clock).start();
+            alerts.errorRate().ifPresent(settings -> {
+                var errorRates = new ErrorRateAlerts(settings, alertSender, clock);
+                recorder.onCompleted(errorRates::completed);
+                vertx.setPeriodic(ERROR_RATE_TICK_MILLIS, id -> errorRates.tick());
+            });
+            return new Gateway(config, database, recorder, rollups, reloader, prober, tracing, vertx, deployment, shuttingDown, port);
         } catch (RuntimeException e) {
+            tracing.close();
             database.close();
             throw e;
         }
@@ -228,6 +252,7 @@ public final class Gateway implements AutoCloseable {
         prober.close();
         recorder.close();
         rollups.close();
+        tracing.close(); // after the recorder: the last requests' spans are made as it drains
         await(vertx.close());
         database.close();
         log.info("Gantry stopped");

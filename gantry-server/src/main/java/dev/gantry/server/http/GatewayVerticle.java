@@ -16,6 +16,7 @@ import dev.gantry.server.policy.LimitsStep;
 import dev.gantry.server.proxy.CapacityQueue;
 import dev.gantry.server.proxy.ProxyHandler;
 import dev.gantry.server.proxy.UpstreamClient;
+import dev.gantry.server.telemetry.Tracing;
 import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.store.Database;
 import dev.gantry.usage.TokenEstimator;
@@ -42,7 +43,7 @@ public final class GatewayVerticle extends VerticleBase {
                          ConfigReloader reloader, Authenticator authenticator, AdminRoutes admin, Console console,
                          UsageRecorder recorder, GatewayMetrics metrics, Database database,
                          BooleanSupplier shuttingDown, Clock clock, TokenEstimator estimator, DeploymentPicker picker,
-                         CapacityQueue capacity, LimitsStep limits) {}
+                         CapacityQueue capacity, LimitsStep limits, Tracing tracing) {}
 
     private final Shared shared;
     private final int port;
@@ -74,7 +75,7 @@ public final class GatewayVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         var proxy = new ProxyHandler(vertx, shared.authenticator(), shared.catalog(), shared.picker(), shared.capacity(), upstream, shared.recorder(),
                 shared.metrics().inFlight(), shared.maxBodyBytes(), shared.clock(), shared.estimator(),
-                shared.limits());
+                shared.limits(), shared.tracing());
         for (Endpoint endpoint : Endpoint.values()) router.post(endpoint.path()).handler(proxy.route(endpoint));
         router.get("/v1/models").handler(new ModelsRoute(shared.authenticator(), shared.catalog()));
         shared.admin().mount(router);

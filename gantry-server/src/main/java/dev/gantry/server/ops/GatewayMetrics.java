@@ -109,6 +109,12 @@ public final class GatewayMetrics {
                 .tags("model", model, "kind", kind).register(registry).record(n);
     }
 
+    /** One alert handled: {@code result} is delivered, failed (webhook unreachable or non-2xx) or logged (no webhook). */
+    public void alertSent(String kind, String result) {
+        Counter.builder("gantry_alerts_sent").description("Alerts raised, by kind and what became of the webhook post")
+                .tags("kind", kind, "result", result).register(registry).increment();
+    }
+
     /** The Prometheus text exposition. */
     public String scrape() { return registry.scrape(); }
 }

@@ -7,6 +7,7 @@ import dev.gantry.limits.BudgetLimit;
 import dev.gantry.limits.BudgetListener;
 import dev.gantry.limits.BudgetPeriod;
 import dev.gantry.limits.Scope;
+import dev.gantry.server.alerts.AlertSink;
 import dev.gantry.server.identity.Directory;
 import dev.gantry.store.Spend;
 import dev.gantry.store.SpendTotals;
@@ -40,10 +41,11 @@ public final class Budgets implements BudgetListener {
     private final Vertx vertx;
     private final BudgetAlerts alerts;
 
-    public Budgets(GovernanceSettings settings, UsageRepository usage, Directory directory, Vertx vertx) {
+    /** @param alerts where threshold alerts go */
+    public Budgets(GovernanceSettings settings, UsageRepository usage, Directory directory, Vertx vertx, AlertSink alerts) {
         this.usage = usage;
         this.vertx = vertx;
-        this.alerts = new BudgetAlerts(vertx, settings.alertWebhook(), new Messages(new ScopeNames(directory)));
+        this.alerts = new BudgetAlerts(alerts, new Messages(new ScopeNames(directory)));
         // the ledger only keeps the listener; it calls it once requests flow, after this constructor
         this.ledger = new BudgetLedger(settings.timeZone(), settings.alertThresholds(), this);
     }

@@ -12,6 +12,7 @@ import dev.gantry.protocol.Dialect;
 import dev.gantry.server.http.ErrorResponder;
 import dev.gantry.server.policy.Grant;
 import dev.gantry.server.policy.Refusal;
+import dev.gantry.server.telemetry.TraceContext;
 import dev.gantry.server.usage.UsageEvent;
 import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.translate.Translation;
@@ -93,6 +94,8 @@ final class ProxyExchange {
     private long watchdog = -1;
     private AnswerRelay relay;
     private boolean done;
+    /** The request's trace context: null unless tracing is on. */
+    TraceContext trace;
     /** What the limits step granted; ended by the usage recorder with the measured usage. */
     private Grant grant = Grant.NONE;
 
@@ -328,6 +331,6 @@ final class ProxyExchange {
         recorder.record(new UsageEvent(id, startedAt, key == null ? null : key.id(), key == null ? null : key.userId(),
                 key == null ? null : key.teamId(), endpoint, servedModel != null ? servedModel : model, askedModel,
                 deployment, status, outcome, now - startNanos, firstByteNanos < 0 ? -1 : firstByteNanos - startNanos,
-                stream, relay != null && relay.isStream(), upstreamDialect, upstreamBody, sample, grant), context, sendLastByte);
+                stream, relay != null && relay.isStream(), upstreamDialect, upstreamBody, sample, grant, trace), context, sendLastByte);
     }
 }

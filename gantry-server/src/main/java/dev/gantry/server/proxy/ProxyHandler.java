@@ -12,6 +12,7 @@ import dev.gantry.server.auth.Authenticator;
 import dev.gantry.server.policy.Grant;
 import dev.gantry.server.policy.LimitsStep;
 import dev.gantry.server.policy.Refusal;
+import dev.gantry.server.telemetry.Tracing;
 import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.usage.TokenEstimator;
 import io.vertx.core.Handler;
@@ -46,10 +47,11 @@ public final class ProxyHandler {
     private final DeploymentPicker picker;
     private final CapacityQueue capacity;
     private final LimitsStep limits;
+    private final Tracing tracing;
 
     public ProxyHandler(Vertx vertx, Authenticator authenticator, Supplier<ModelCatalog> catalog, DeploymentPicker picker,
                         CapacityQueue capacity, UpstreamClient upstream, UsageRecorder recorder, AtomicInteger inFlight, long maxBodyBytes,
-                        Clock clock, TokenEstimator estimator, LimitsStep limits) {
+                        Clock clock, TokenEstimator estimator, LimitsStep limits, Tracing tracing) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.catalog = catalog;
@@ -62,6 +64,7 @@ public final class ProxyHandler {
         this.picker = picker;
         this.capacity = capacity;
         this.limits = limits;
+        this.tracing = tracing;
     }
 
     public Handler<RoutingContext> route(Endpoint endpoint) {
@@ -71,6 +74,7 @@ public final class ProxyHandler {
     private void handle(HttpServerRequest request, Endpoint endpoint) {
         request.pause(); // nothing is read before the key is known to be good
         var exchange = new ProxyExchange(endpoint, request.response(), vertx, clock.instant(), recorder, inFlight, capacity);
+        if (tracing.enabled()) exchange.trace = tracing.begin(request.getHeader("traceparent"));
         authenticator.authenticate(request)
                 .compose(key -> {
                     exchange.key = key;
@@ -108,6 +112,7 @@ public final class ProxyHandler {
         RequestFacts facts = RequestInspector.inspect(body);
         exchange.askedModel = facts.model();
         exchange.stream = facts.stream();
+        if (exchange.trace != null) exchange.trace.maxTokens(facts.maxTokens());
         Model model = catalog.get().find(facts.model()).orElseThrow(() -> new GatewayException(ErrorCode.UNKNOWN_MODEL,
                 "The model '" + facts.model() + "' does not exist. GET /v1/models lists the models your key may use."));
         exchange.model = model;

@@ -150,6 +150,7 @@ final class UpstreamAttempts {
             answerLocally.run();
             return;
         }
+        if (exchange.trace != null) target.headers().set("traceparent", exchange.trace.traceparent());
         upstream.send(target, Buffer.buffer(exchange.upstreamBody), exchange::upstreamRequest).onComplete(sent -> {
             if (sent.failed()) failed(sent.cause());
             else answered(sent.result(), model);

@@ -5,6 +5,7 @@ import dev.gantry.catalog.Model;
 import dev.gantry.protocol.Dialect;
 import dev.gantry.protocol.Endpoint;
 import dev.gantry.server.policy.Grant;
+import dev.gantry.server.telemetry.TraceContext;
 import dev.gantry.usage.Outcome;
 import dev.gantry.usage.ResponseSample;
 import java.time.Instant;
@@ -24,8 +25,9 @@ import java.time.Instant;
  * @param teamId       the team the key spends for, or null
  * @param grant        the request's rate admission and budget reservation, which the recorder ends
  *                     with the measured usage; {@link Grant#NONE} if none applied
+ * @param trace        the request's trace context while tracing is on, else null
  */
 public record UsageEvent(String requestId, Instant timestamp, String keyId, String userId, String teamId, Endpoint endpoint,
                          Model model, String askedModel, Deployment deployment, int httpStatus, Outcome outcome,
                          long latencyNanos, long ttftNanos, boolean stream, boolean sse, Dialect upstreamDialect, byte[] requestBody,
-                         ResponseSample response, Grant grant) {}
+                         ResponseSample response, Grant grant, TraceContext trace) {}

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +70,7 @@ public final class UsageRecorder implements AutoCloseable {
     private volatile boolean overflowed;
     private boolean checkpointHeld;
     private volatile Consumer<List<UsageRecord>> afterStore = records -> {};
+    private final List<BiConsumer<UsageEvent, UsageRecord>> completed = new CopyOnWriteArrayList<>();
 
     public UsageRecorder(UsageRepository repository, UsageMeter meter, SelfHostedCost selfHosted, GatewayMetrics metrics,
                          UsageSettings settings, UsageSpool spool) {
@@ -101,6 +104,13 @@ public final class UsageRecorder implements AutoCloseable {
 
     /** Called on the store thread with each batch once it is stored (e.g. to note when keys were last used). */
     public void afterStore(Consumer<List<UsageRecord>> hook) { this.afterStore = hook; }
+
+    /**
+     * Called on the spool thread with each measured request, after its answer was let go: for work
+     * that needs the request's facts and its tokens (traces, error-rate alerts). Keep it short; it
+     * delays the next batch.
+     */
+    public void onCompleted(BiConsumer<UsageEvent, UsageRecord> listener) { completed.add(listener); }
 
     public void start() {
         spoolThread.start();
@@ -147,6 +157,7 @@ public final class UsageRecorder implements AutoCloseable {
                         if (p.whenDurable() != null) p.context().runOnContext(v -> p.whenDurable().run());
                     }
                     forward(records);
+                    tellCompleted(batch, records);
                     batch.clear();
                 } else if (unsynced) {
                     spool.force();
@@ -174,6 +185,19 @@ public final class UsageRecorder implements AutoCloseable {
             }
         }
         spool.force();
+    }
+
+    private void tellCompleted(List<Pending> batch, List<Spooled> records) {
+        if (completed.isEmpty()) return;
+        for (int i = 0; i < batch.size(); i++) {
+            for (var listener : completed) {
+                try {
+                    listener.accept(batch.get(i).event(), records.get(i).record());
+                } catch (RuntimeException e) {
+                    log.warn("usage listener failed on request {}", batch.get(i).event().requestId(), e);
+                }
+            }
+        }
     }
 
     /**
