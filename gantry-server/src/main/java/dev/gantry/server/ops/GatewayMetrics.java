@@ -96,9 +96,10 @@ public final class GatewayMetrics {
             Counter.builder("gantry_cost_usd").description("Spend at catalog prices").tags("model", modelTag)
                     .register(registry).increment(r.costNanos() / 1e9);
         }
-        if (deploymentTag != null && r.httpStatus() >= 500 || r.outcome() == dev.gantry.usage.Outcome.STREAM_CUT) {
+        // only requests that reached an upstream: a 5xx of the gateway's own is not the upstream's
+        if (deploymentTag != null && (r.httpStatus() >= 500 || r.outcome() == dev.gantry.usage.Outcome.STREAM_CUT)) {
             Counter.builder("gantry_upstream_errors").description("Upstream failures and 5xx answers")
-                    .tags("deployment", deploymentTag == null ? "none" : deploymentTag, "status", status)
+                    .tags("deployment", deploymentTag, "status", status)
                     .register(registry).increment();
         }
     }
