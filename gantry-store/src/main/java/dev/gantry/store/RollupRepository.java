@@ -94,6 +94,7 @@ public final class RollupRepository {
     private static final String KEY_COLUMNS = "team_id, user_id, key_id, model, provider";
     private static final String MODEL_COLUMNS = "team_id, model, provider";
     private static final String USER_COLUMNS = "team_id, user_id";
+    private static final String KEY_ONLY_COLUMNS = "team_id, user_id, key_id";
     private static final String SUM_COLUMNS;
     private static final String HISTOGRAM_COLUMNS;
 
@@ -172,15 +173,18 @@ public final class RollupRepository {
 
     /**
      * The daily table has a row per key, model and day, so a month of a busy gateway is hundreds of
-     * thousands of rows; without user and key, or with only team and user, it is a few thousand.
-     * Queries that need no more than one of those read it.
+     * thousands of rows; the narrower daily tables drop what a query does not need: model and
+     * provider (per key), user and key (per model), or all but team and user. A query reads the
+     * narrowest that still holds the columns it filters and groups by.
      */
     private static String table(Grain grain, Filter filter, Dimension dimension) {
-        if (grain != Grain.DAY || filter.keys() != null || filter.keyId() != null || dimension == Dimension.KEY) return grain.table;
+        if (grain != Grain.DAY) return grain.table;
         boolean byModel = filter.model() != null || dimension == Dimension.MODEL || dimension == Dimension.PROVIDER;
+        boolean byKey = filter.keys() != null || filter.keyId() != null || dimension == Dimension.KEY;
         boolean byUser = filter.userId() != null || dimension == Dimension.USER;
-        if (!byUser) return "usage_rollup_daily_model";
-        return byModel ? grain.table : "usage_rollup_daily_user";
+        if (byModel) return byKey || byUser ? grain.table : "usage_rollup_daily_model";
+        if (byKey) return "usage_rollup_daily_key";
+        return byUser ? "usage_rollup_daily_user" : "usage_rollup_daily_model";
     }
 
     private static RollupTotals totals(ResultSet rs) throws SQLException {
@@ -256,14 +260,16 @@ public final class RollupRepository {
         Jdbc.update(c, "INSERT INTO usage_rollup_daily (bucket_start, " + KEY_COLUMNS + ", " + SUM_COLUMNS + ") SELECT ?, "
                 + KEY_COLUMNS + ", " + sums + " FROM usage_rollup_hourly WHERE bucket_start >= ? AND bucket_start < ? GROUP BY "
                 + KEY_COLUMNS, List.of(day, day, next));
-        Jdbc.update(c, "DELETE FROM usage_rollup_daily_model WHERE bucket_start = ?", List.of(day));
-        Jdbc.update(c, "INSERT INTO usage_rollup_daily_model (bucket_start, " + MODEL_COLUMNS + ", " + SUM_COLUMNS + ") SELECT ?, "
-                + MODEL_COLUMNS + ", " + sums + " FROM usage_rollup_daily WHERE bucket_start = ? GROUP BY " + MODEL_COLUMNS,
-                List.of(day, day));
-        Jdbc.update(c, "DELETE FROM usage_rollup_daily_user WHERE bucket_start = ?", List.of(day));
-        Jdbc.update(c, "INSERT INTO usage_rollup_daily_user (bucket_start, " + USER_COLUMNS + ", " + SUM_COLUMNS + ") SELECT ?, "
-                + USER_COLUMNS + ", " + sums + " FROM usage_rollup_daily WHERE bucket_start = ? GROUP BY " + USER_COLUMNS,
-                List.of(day, day));
+        narrow(c, "usage_rollup_daily_model", MODEL_COLUMNS, sums, day);
+        narrow(c, "usage_rollup_daily_user", USER_COLUMNS, sums, day);
+        narrow(c, "usage_rollup_daily_key", KEY_ONLY_COLUMNS, sums, day);
+    }
+
+    /** Replaces a narrow daily table's rows of {@code day} with the day's per-key rows summed over what it drops. */
+    private static void narrow(Connection c, String table, String columns, StringJoiner sums, Instant day) throws SQLException {
+        Jdbc.update(c, "DELETE FROM " + table + " WHERE bucket_start = ?", List.of(day));
+        Jdbc.update(c, "INSERT INTO " + table + " (bucket_start, " + columns + ", " + SUM_COLUMNS + ") SELECT ?, "
+                + columns + ", " + sums + " FROM usage_rollup_daily WHERE bucket_start = ? GROUP BY " + columns, List.of(day, day));
     }
 
     /**

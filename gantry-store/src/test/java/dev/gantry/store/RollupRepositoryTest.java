@@ -168,6 +168,11 @@ class RollupRepositoryTest {
                     .as(d.name()).isEqualTo(view(rollups.sum(Grain.DAY, DAY, FAR, everyKey, d, true)))
                     .isNotEmpty();
         }
+        assertThat(db.column("SELECT COUNT(*) FROM usage_rollup_daily_key")).as("a row per key and day").containsExactly("4");
+        for (Filter f : List.of(Filter.ALL, everyKey)) {
+            assertThat(view(rollups.sum(Grain.DAY, DAY, FAR, f, Dimension.KEY, false)))
+                    .isEqualTo(view(rollups.sum(Grain.HOUR, DAY, FAR, f, Dimension.KEY, false))).hasSize(3);
+        }
         var ofK1 = new Filter(null, "usr_k1", null, null, null);
         assertThat(view(rollups.sum(Grain.DAY, DAY, FAR, ofK1, Dimension.TEAM, false)))
                 .isEqualTo(view(rollups.sum(Grain.HOUR, DAY, FAR, ofK1, Dimension.TEAM, false))).hasSize(2);

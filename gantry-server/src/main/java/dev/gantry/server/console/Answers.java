@@ -33,6 +33,19 @@ final class Answers {
         all(ctx, List.of(call), bodies -> render.accept(bodies.getFirst()));
     }
 
+    /**
+     * After a form: on success {@code ok} (usually a redirect to the changed thing); a refusal shows
+     * its error page; an invalid form is shown again, with the API's message, through {@code invalid}.
+     */
+    static void afterForm(RoutingContext ctx, Future<ApiAnswer> call, Consumer<JsonObject> ok, Consumer<String> invalid) {
+        call.onComplete(done -> {
+            if (done.failed()) ctx.fail(done.cause());
+            else if (done.result().ok()) ok.accept(done.result().body());
+            else if (List.of(401, 403, 404).contains(done.result().status())) refused(ctx, done.result());
+            else invalid.accept(done.result().errorMessage());
+        });
+    }
+
     /** The API said no: the visitor sees why, with the API's status (403 for another team's page, 404 for none). */
     static void refused(RoutingContext ctx, ApiAnswer answer) {
         if (answer.status() == 401) {
@@ -42,7 +55,7 @@ final class Answers {
         }
         Visit visit = ConsoleGuard.visit(ctx);
         String title = switch (answer.status()) {
-            case 403 -> "Not yours to see";
+            case 403 -> "Not allowed";
             case 404 -> "Not found";
             default -> "Something went wrong";
         };

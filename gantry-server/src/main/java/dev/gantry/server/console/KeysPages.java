@@ -35,21 +35,16 @@ final class KeysPages {
         var form = ctx.request().formAttributes();
         JsonObject body = FormJson.of(form).text("name", "user_id", "team_id", "budget_period").list("models")
                 .numbers(false, QUOTA_NUMBERS.toArray(String[]::new)).endOfDay("expires_at").json();
-        api.call(visit, HttpMethod.POST, "/api/v1/keys", body).onComplete(done -> {
-            if (done.failed()) ctx.fail(done.cause());
-            else if (done.result().ok()) shown(ctx, visit, done.result().body(), "Your new key");
-            else list(ctx, l -> l.withError(done.result().errorMessage()));
-        });
+        var call = api.call(visit, HttpMethod.POST, "/api/v1/keys", body);
+        Answers.afterForm(ctx, call, answer -> shown(ctx, visit, answer, "Your new key"),
+                message -> list(ctx, l -> l.withError(message)));
     }
 
     void rotate(RoutingContext ctx) {
         Visit visit = ConsoleGuard.visit(ctx);
-        api.call(visit, HttpMethod.POST, "/api/v1/keys/" + enc(ctx.pathParam("id")) + "/rotate", new JsonObject())
-                .onComplete(done -> {
-                    if (done.failed()) ctx.fail(done.cause());
-                    else if (done.result().ok()) shown(ctx, visit, done.result().body(), "The key's new secret");
-                    else list(ctx, l -> l.withError(done.result().errorMessage()));
-                });
+        var call = api.call(visit, HttpMethod.POST, "/api/v1/keys/" + enc(ctx.pathParam("id")) + "/rotate", new JsonObject());
+        Answers.afterForm(ctx, call, answer -> shown(ctx, visit, answer, "The key's new secret"),
+                message -> list(ctx, l -> l.withError(message)));
     }
 
     void show(RoutingContext ctx) { show(ctx, UnaryOperator.identity()); }
@@ -69,21 +64,16 @@ final class KeysPages {
                 .numbers(true, QUOTA_NUMBERS.toArray(String[]::new)).endOfDay("expires_at").json();
         if (!body.containsKey("models")) body.put("models", new io.vertx.core.json.JsonArray()); // a blank list allows every model
         String id = ctx.pathParam("id");
-        api.call(visit, HttpMethod.PATCH, "/api/v1/keys/" + enc(id), body).onComplete(done -> {
-            if (done.failed()) ctx.fail(done.cause());
-            else if (done.result().ok()) Pages.redirect(ctx, "/ui/keys/" + enc(id) + "?notice=key-updated");
-            else if (done.result().status() == 403 || done.result().status() == 404) Answers.refused(ctx, done.result());
-            else show(ctx, l -> l.withError(done.result().errorMessage()));
-        });
+        var call = api.call(visit, HttpMethod.PATCH, "/api/v1/keys/" + enc(id), body);
+        Answers.afterForm(ctx, call, answer -> Pages.redirect(ctx, "/ui/keys/" + enc(id) + "?notice=key-updated"),
+                message -> show(ctx, l -> l.withError(message)));
     }
 
     void revoke(RoutingContext ctx) {
         Visit visit = ConsoleGuard.visit(ctx);
-        api.call(visit, HttpMethod.DELETE, "/api/v1/keys/" + enc(ctx.pathParam("id")), null).onComplete(done -> {
-            if (done.failed()) ctx.fail(done.cause());
-            else if (done.result().ok()) Pages.redirect(ctx, "/ui/keys?notice=key-revoked");
-            else list(ctx, l -> l.withError(done.result().errorMessage()));
-        });
+        var call = api.call(visit, HttpMethod.DELETE, "/api/v1/keys/" + enc(ctx.pathParam("id")), null);
+        Answers.afterForm(ctx, call, answer -> Pages.redirect(ctx, "/ui/keys?notice=key-revoked"),
+                message -> list(ctx, l -> l.withError(message)));
     }
 
     void connect(RoutingContext ctx) {

@@ -5,6 +5,7 @@ import static dev.gantry.server.console.KeysPages.enc;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -42,11 +43,9 @@ final class OperationsPages {
             return;
         }
         JsonObject body = FormJson.of(form).numbers(false, "input_per_mtok", "output_per_mtok", "cached_input_per_mtok").json();
-        api.call(visit, HttpMethod.PUT, "/api/v1/prices/" + enc(model.trim()), body).onComplete(done -> {
-            if (done.failed()) ctx.fail(done.cause());
-            else if (done.result().ok()) Pages.redirect(ctx, "/ui/prices?notice=price-saved");
-            else prices(ctx, l -> l.withError(done.result().errorMessage()));
-        });
+        var call = api.call(visit, HttpMethod.PUT, "/api/v1/prices/" + enc(model.trim()), body);
+        Answers.afterForm(ctx, call, answer -> Pages.redirect(ctx, "/ui/prices?notice=price-saved"),
+                message -> prices(ctx, l -> l.withError(message)));
     }
 
     void audit(RoutingContext ctx) { audit(ctx, null); }
@@ -61,7 +60,7 @@ final class OperationsPages {
         String before = ctx.request().getParam("before_seq");
         String uri = "/api/v1/audit?limit=50" + (before == null ? "" : "&before_seq=" + enc(before));
         Answers.one(ctx, api.get(visit, uri), entries -> {
-            var params = new java.util.HashMap<String, Object>();
+            var params = new HashMap<String, Object>();
             params.put("layout", Layout.of(visit, "Audit log", "audit"));
             params.put("entries", Format.objects(entries, "data"));
             params.put("next", entries.getValue("next_before_seq"));

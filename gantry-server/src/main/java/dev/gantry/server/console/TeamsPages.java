@@ -2,9 +2,12 @@ package dev.gantry.server.console;
 
 import static dev.gantry.server.console.KeysPages.enc;
 
+import dev.gantry.server.console.AdminApiClient.ApiAnswer;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -23,7 +26,7 @@ final class TeamsPages {
         var calls = visit.readsAll() ? List.of(api.get(visit, "/api/v1/teams?limit=500"), api.get(visit, "/api/v1/org"))
                 : List.of(api.get(visit, "/api/v1/teams?limit=500"));
         Answers.all(ctx, calls, bodies -> {
-            var params = new java.util.HashMap<String, Object>();
+            var params = new HashMap<String, Object>();
             params.put("layout", adjust.apply(Notices.apply(ctx, Layout.of(visit, "Teams", "teams"))));
             params.put("teams", Format.objects(bodies.get(0), "data"));
             params.put("org", bodies.size() > 1 ? bodies.get(1) : null);
@@ -35,22 +38,17 @@ final class TeamsPages {
         Visit visit = ConsoleGuard.visit(ctx);
         JsonObject body = FormJson.of(ctx.request().formAttributes()).text("budget_period")
                 .numbers(true, KeysPages.QUOTA_NUMBERS.toArray(String[]::new)).json();
-        api.call(visit, HttpMethod.PATCH, "/api/v1/org", body).onComplete(done -> {
-            if (done.failed()) ctx.fail(done.cause());
-            else if (done.result().ok()) Pages.redirect(ctx, "/ui/teams?notice=org-updated");
-            else if (done.result().status() == 403) Answers.refused(ctx, done.result());
-            else list(ctx, l -> l.withError(done.result().errorMessage()));
-        });
+        var call = api.call(visit, HttpMethod.PATCH, "/api/v1/org", body);
+        Answers.afterForm(ctx, call, answer -> Pages.redirect(ctx, "/ui/teams?notice=org-updated"),
+                message -> list(ctx, l -> l.withError(message)));
     }
 
     void create(RoutingContext ctx) {
         Visit visit = ConsoleGuard.visit(ctx);
         JsonObject body = FormJson.of(ctx.request().formAttributes()).text("name", "description").json();
-        api.call(visit, HttpMethod.POST, "/api/v1/teams", body).onComplete(done -> {
-            if (done.failed()) ctx.fail(done.cause());
-            else if (done.result().ok()) Pages.redirect(ctx, "/ui/teams/" + enc(done.result().body().getString("id")) + "?notice=team-created");
-            else list(ctx, l -> l.withError(done.result().errorMessage()));
-        });
+        var call = api.call(visit, HttpMethod.POST, "/api/v1/teams", body);
+        Answers.afterForm(ctx, call, answer -> Pages.redirect(ctx, "/ui/teams/" + enc(answer.getString("id")) + "?notice=team-created"),
+                message -> list(ctx, l -> l.withError(message)));
     }
 
     void show(RoutingContext ctx) { show(ctx, UnaryOperator.identity()); }
@@ -95,12 +93,8 @@ final class TeamsPages {
                 "/api/v1/teams/" + enc(ctx.pathParam("id")) + "/members/" + enc(ctx.pathParam("userId")), null), "member-removed");
     }
 
-    private void after(RoutingContext ctx, io.vertx.core.Future<AdminApiClient.ApiAnswer> call, String notice) {
-        call.onComplete(done -> {
-            if (done.failed()) ctx.fail(done.cause());
-            else if (done.result().ok()) Pages.redirect(ctx, "/ui/teams/" + enc(ctx.pathParam("id")) + "?notice=" + notice);
-            else if (done.result().status() == 403 || done.result().status() == 404) Answers.refused(ctx, done.result());
-            else show(ctx, l -> l.withError(done.result().errorMessage()));
-        });
+    private void after(RoutingContext ctx, Future<ApiAnswer> call, String notice) {
+        Answers.afterForm(ctx, call, answer -> Pages.redirect(ctx, "/ui/teams/" + enc(ctx.pathParam("id")) + "?notice=" + notice),
+                message -> show(ctx, l -> l.withError(message)));
     }
 }

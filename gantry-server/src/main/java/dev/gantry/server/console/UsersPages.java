@@ -27,11 +27,9 @@ final class UsersPages {
     void create(RoutingContext ctx) {
         Visit visit = ConsoleGuard.visit(ctx);
         JsonObject body = FormJson.of(ctx.request().formAttributes()).text("email", "display_name", "role", "kind").json();
-        api.call(visit, HttpMethod.POST, "/api/v1/users", body).onComplete(done -> {
-            if (done.failed()) ctx.fail(done.cause());
-            else if (done.result().ok()) Pages.redirect(ctx, "/ui/users/" + enc(done.result().body().getString("id")) + "?notice=user-created");
-            else list(ctx, l -> l.withError(done.result().errorMessage()));
-        });
+        var call = api.call(visit, HttpMethod.POST, "/api/v1/users", body);
+        Answers.afterForm(ctx, call, answer -> Pages.redirect(ctx, "/ui/users/" + enc(answer.getString("id")) + "?notice=user-created"),
+                message -> list(ctx, l -> l.withError(message)));
     }
 
     void show(RoutingContext ctx) { show(ctx, UnaryOperator.identity()); }
@@ -54,11 +52,8 @@ final class UsersPages {
         JsonObject body = FormJson.of(ctx.request().formAttributes()).text("display_name", "role", "status", "budget_period")
                 .numbers(true, KeysPages.QUOTA_NUMBERS.toArray(String[]::new)).json();
         String id = ctx.pathParam("id");
-        api.call(visit, HttpMethod.PATCH, "/api/v1/users/" + enc(id), body).onComplete(done -> {
-            if (done.failed()) ctx.fail(done.cause());
-            else if (done.result().ok()) Pages.redirect(ctx, "/ui/users/" + enc(id) + "?notice=user-updated");
-            else if (done.result().status() == 403 || done.result().status() == 404) Answers.refused(ctx, done.result());
-            else show(ctx, l -> l.withError(done.result().errorMessage()));
-        });
+        var call = api.call(visit, HttpMethod.PATCH, "/api/v1/users/" + enc(id), body);
+        Answers.afterForm(ctx, call, answer -> Pages.redirect(ctx, "/ui/users/" + enc(id) + "?notice=user-updated"),
+                message -> show(ctx, l -> l.withError(message)));
     }
 }
