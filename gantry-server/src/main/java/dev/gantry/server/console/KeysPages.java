@@ -1,6 +1,7 @@
 package dev.gantry.server.console;
 
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
@@ -62,7 +63,7 @@ final class KeysPages {
         Visit visit = ConsoleGuard.visit(ctx);
         JsonObject body = FormJson.of(ctx.request().formAttributes()).text("name", "budget_period").list("models")
                 .numbers(true, QUOTA_NUMBERS.toArray(String[]::new)).endOfDay("expires_at").json();
-        if (!body.containsKey("models")) body.put("models", new io.vertx.core.json.JsonArray()); // a blank list allows every model
+        if (!body.containsKey("models")) body.put("models", new JsonArray()); // a blank list allows every model
         String id = ctx.pathParam("id");
         var call = api.call(visit, HttpMethod.PATCH, "/api/v1/keys/" + enc(id), body);
         Answers.afterForm(ctx, call, answer -> Pages.redirect(ctx, "/ui/keys/" + enc(id) + "?notice=key-updated"),

@@ -3,6 +3,7 @@ package dev.gantry.server.console;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
@@ -30,7 +31,7 @@ final class Pages {
         secure(ctx).setStatusCode(303).putHeader("location", location).end();
     }
 
-    private static io.vertx.core.http.HttpServerResponse secure(RoutingContext ctx) {
+    private static HttpServerResponse secure(RoutingContext ctx) {
         return ctx.response().putHeader("content-security-policy", CSP).putHeader("x-content-type-options", "nosniff")
                 .putHeader("referrer-policy", "same-origin").putHeader("cache-control", "no-store")
                 .putHeader("x-frame-options", "DENY");

@@ -1,5 +1,6 @@
 package dev.gantry.server.console;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -18,7 +19,7 @@ record Visit(String token, String csrf, String address, String addressProof, Jso
     boolean administersATeam() {
         JsonObject user = me.getJsonObject("user");
         if (user == null) return false;
-        return user.getJsonArray("teams", new io.vertx.core.json.JsonArray()).stream()
+        return user.getJsonArray("teams", new JsonArray()).stream()
                 .anyMatch(t -> t instanceof JsonObject team && "team_admin".equals(team.getString("role")));
     }
 
