@@ -29,12 +29,14 @@ import dev.gantry.store.TeamRepository;
 import dev.gantry.store.UserRepository;
 import dev.gantry.server.http.GatewayVerticle;
 import dev.gantry.server.ops.GatewayMetrics;
+import dev.gantry.server.proxy.BodyCapture;
 import dev.gantry.server.proxy.CapacityQueue;
 import dev.gantry.server.ops.HealthProber;
 import dev.gantry.server.telemetry.Tracing;
 import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.server.usage.UsageRollups;
 import dev.gantry.store.PriceRepository;
+import dev.gantry.store.RequestBodyRepository;
 import dev.gantry.store.RollupRepository;
 import dev.gantry.store.Database;
 import dev.gantry.store.KeyRepository;
@@ -128,7 +130,8 @@ public final class Gateway implements AutoCloseable {
             var stores = new AdminRoutes.Stores(keyRepository, new UserRepository(database.dataSource()),
                     new TeamRepository(database.dataSource()), new MembershipRepository(database.dataSource()),
                     new OrgSettingsRepository(database.dataSource()), new AuditRepository(database.dataSource()), usageRepository,
-                    new RollupRepository(database.dataSource()), new PriceRepository(database.dataSource()));
+                    new RollupRepository(database.dataSource()), new PriceRepository(database.dataSource()),
+                    new RequestBodyRepository(database.dataSource()));
             var directory = new Directory(stores.users(), stores.teams(), stores.memberships(), stores.org(), clock);
             directory.loadAll();
             var providerKeys = new ProviderKeys(new ProviderSecretRepository(database.dataSource()), masterKey, clock);
@@ -190,7 +193,8 @@ public final class Gateway implements AutoCloseable {
             var shared = new GatewayVerticle.Shared(config.server().host(), config.server().maxBodyBytes(),
                     config.server().shutdownGrace(), reloader.catalog(), reloader, authenticator,
                     admin, webConsole, recorder, metrics, database, shuttingDown::get, clock, estimator,
-                    picker, new CapacityQueue(vertx), limits, tracing);
+                    picker, new CapacityQueue(vertx), limits, tracing,
+                    new BodyCapture(directory, stores.bodies(), vertx));
 
             // Port 0 means any free port; Vert.x shares one random port among servers that ask for -1.
             int requestedPort = config.server().port() == 0 ? -1 : config.server().port();

@@ -8,6 +8,7 @@ import dev.gantry.server.admin.AdminRoutes;
 import dev.gantry.config.GatewayConfig.DatabaseSettings;
 import dev.gantry.store.AuditRepository;
 import dev.gantry.store.Database;
+import dev.gantry.store.RequestBodyRepository;
 import dev.gantry.store.KeyRepository;
 import dev.gantry.store.MembershipRepository;
 import dev.gantry.store.OrgSettingsRepository;
@@ -34,7 +35,7 @@ class OpenApiCoverageTest {
             var ds = db.dataSource();
             var stores = new AdminRoutes.Stores(new KeyRepository(ds), new UserRepository(ds), new TeamRepository(ds),
                     new MembershipRepository(ds), new OrgSettingsRepository(ds), new AuditRepository(ds), new UsageRepository(ds),
-                    new RollupRepository(ds), new PriceRepository(ds));
+                    new RollupRepository(ds), new PriceRepository(ds), new RequestBodyRepository(ds));
             var router = Router.router(vertx);
             // only the routes are looked at: the handlers' collaborators are never called
             new AdminRoutes(vertx, stores, null, null, null, null, null, null, null, null, null, null, Clock.systemUTC()).mount(router);

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
  * which the user and key caches see.
  */
 public final class TeamRepository {
-    private static final String COLUMNS = "id, name, description, " + Jdbc.QUOTA_COLUMNS + ", created_at, updated_at";
+    private static final String COLUMNS = "id, name, description, " + Jdbc.QUOTA_COLUMNS + ", capture_bodies, created_at, updated_at";
     private static final String SELECT = "SELECT " + COLUMNS + " FROM teams";
 
     private final DataSource ds;
@@ -28,20 +28,21 @@ public final class TeamRepository {
     public void insert(Team team) {
         var params = new ArrayList<Object>(List.of(team.id(), team.name(), team.description()));
         params.addAll(Jdbc.quotaParams(team.quota()));
-        params.addAll(List.of(team.createdAt(), team.updatedAt()));
+        params.addAll(List.of(team.captureBodies(), team.createdAt(), team.updatedAt()));
         String sql = "INSERT INTO teams (" + COLUMNS + ") VALUES (" + "?, ".repeat(params.size() - 1) + "?)";
         Jdbc.run(ds, "insert team " + team.id() + " (" + team.name() + ")", c -> Jdbc.update(c, sql, params));
     }
 
     /**
-     * Stores the team's name, description, quota and {@code updatedAt}; false if there is no such
+     * Stores the team's name, description, quota, body capture and {@code updatedAt}; false if there is no such
      * team. {@link ConflictException} if the name is another team's.
      */
     public boolean update(Team team) {
         var params = new ArrayList<Object>(List.of(team.name(), team.description()));
         params.addAll(Jdbc.quotaParams(team.quota()));
-        params.addAll(List.of(team.updatedAt(), team.id()));
-        String sql = "UPDATE teams SET name = ?, description = ?, " + Jdbc.QUOTA_ASSIGNMENTS + ", updated_at = ? WHERE id = ?";
+        params.addAll(List.of(team.captureBodies(), team.updatedAt(), team.id()));
+        String sql = "UPDATE teams SET name = ?, description = ?, " + Jdbc.QUOTA_ASSIGNMENTS
+                + ", capture_bodies = ?, updated_at = ? WHERE id = ?";
         return Jdbc.run(ds, "update team " + team.id() + " (" + team.name() + ")", c -> Jdbc.update(c, sql, params)) == 1;
     }
 
@@ -94,6 +95,6 @@ public final class TeamRepository {
 
     private static Team read(ResultSet rs) throws SQLException {
         return new Team(rs.getString("id"), rs.getString("name"), rs.getString("description"), Jdbc.quota(rs),
-                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"));
+                rs.getBoolean("capture_bodies"), Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "updated_at"));
     }
 }

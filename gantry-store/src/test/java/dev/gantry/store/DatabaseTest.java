@@ -40,7 +40,7 @@ class DatabaseTest {
 
     @Test
     void openingMigratesToTheLatestVersion() {
-        assertThat(db.column(MIGRATIONS)).containsExactly("1", "2", "3", "4", "5", "6");
+        assertThat(db.column(MIGRATIONS)).containsExactly("1", "2", "3", "4", "5", "6", "7");
         assertThat(db.column("SELECT COUNT(served_model) FROM usage_records")).containsExactly("0");
         assertThat(db.column("SELECT budget_period FROM org_settings")).containsExactly("month");
         assertThat(db.column("SELECT seq FROM audit_head")).containsExactly("0");
@@ -49,7 +49,8 @@ class DatabaseTest {
     @Test
     void theTablesAreCreatedInTheSchemaTheUrlNames() {
         assertThat(tablesInTheSchema()).contains("api_keys", "usage_records", "users", "teams", "team_members",
-                "org_settings", "audit_log", "audit_head", "provider_secrets", "console_sessions", "flyway_schema_history");
+                "org_settings", "audit_log", "audit_head", "provider_secrets", "console_sessions", "request_bodies",
+                "flyway_schema_history");
         assertThat(db.column("SELECT LOWER(CURRENT_SCHEMA)")).containsExactly(db.schema().toLowerCase());
     }
 
@@ -76,6 +77,6 @@ class DatabaseTest {
         }
 
         assertThat(db.column(HISTORY)).isEqualTo(history);
-        assertThat(db.column(MIGRATIONS)).containsExactly("1", "2", "3", "4", "5", "6");
+        assertThat(db.column(MIGRATIONS)).containsExactly("1", "2", "3", "4", "5", "6", "7");
     }
 }

@@ -57,6 +57,18 @@ class TeamRepositoryTest {
     }
 
     @Test
+    void bodyCaptureIsOffByDefaultAndRoundTrips() {
+        teams.insert(team("team_1", "red"));
+        assertThat(teams.findById("team_1")).get().extracting(Team::captureBodies).isEqualTo(false);
+
+        var on = new Team("team_1", "red", "", Quota.NONE, true, T0, T0.plusSeconds(1));
+        assertThat(teams.update(on)).isTrue();
+        assertThat(teams.findById("team_1")).contains(on);
+        teams.insert(new Team("team_2", "blue", "", Quota.NONE, true, T0, T0));
+        assertThat(teams.findById("team_2")).get().extracting(Team::captureBodies).isEqualTo(true);
+    }
+
+    @Test
     void aNameInUseIsAConflict() {
         teams.insert(team("t1", "red"));
         teams.insert(team("t2", "blue"));

@@ -13,6 +13,7 @@ import dev.gantry.server.auth.KeyCache;
 import dev.gantry.server.identity.Directory;
 import dev.gantry.server.secrets.ProviderKeys;
 import dev.gantry.store.AuditRepository;
+import dev.gantry.store.RequestBodyRepository;
 import dev.gantry.store.KeyRepository;
 import dev.gantry.store.MembershipRepository;
 import dev.gantry.store.OrgSettingsRepository;
@@ -47,7 +48,7 @@ public final class AdminRoutes {
     /** What the admin API reads and changes. */
     public record Stores(KeyRepository keys, UserRepository users, TeamRepository teams, MembershipRepository memberships,
                          OrgSettingsRepository org, AuditRepository audit, UsageRepository usage, RollupRepository rollups,
-                         PriceRepository prices) {}
+                         PriceRepository prices, RequestBodyRepository bodies) {}
 
     private final Buffer openApi = openApiDocument();
     private final AdminAuth auth;
@@ -75,7 +76,7 @@ public final class AdminRoutes {
         this.teams = new TeamsApi(stores.teams(), stores.memberships(), stores.users(), directory, trail, vertx, clock);
         this.org = new OrgApi(stores.org(), stores.keys(), directory, access, ledger, trail, vertx, clock);
         this.audit = new AuditApi(stores.audit(), vertx);
-        this.usage = new UsageApi(stores.usage(), access, vertx, clock);
+        this.usage = new UsageApi(stores.usage(), stores.bodies(), access, vertx, clock);
         var priceCatalog = new PriceCatalog(stores.prices(), catalog);
         this.analytics = new AnalyticsApi(stores.rollups(), priceCatalog, access, keyCache, directory, vertx, clock);
         this.requestLog = new RequestLogApi(stores.usage(), access, vertx, clock);

@@ -84,6 +84,14 @@ final class Json {
         return s.isBlank() ? null : s.trim();
     }
 
+    /** The field's boolean, or {@code fallback} when it is absent or null. */
+    static boolean optionalBoolean(JsonObject body, String field, boolean fallback) {
+        Object value = body.getValue(field);
+        if (value == null) return fallback;
+        if (!(value instanceof Boolean b)) throw invalid(field, "must be a boolean");
+        return b;
+    }
+
     static Long optionalLong(JsonObject body, String field, long min, long max) {
         Object value = body.getValue(field);
         if (value == null) return null;

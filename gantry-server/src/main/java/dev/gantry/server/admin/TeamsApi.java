@@ -26,7 +26,7 @@ import java.util.Set;
  * its name, limits and memberships; its members read it.
  */
 final class TeamsApi {
-    private static final Set<String> FIELDS = Json.fields(QuotaJson.FIELDS, "name", "description");
+    private static final Set<String> FIELDS = Json.fields(QuotaJson.FIELDS, "name", "description", "capture_bodies");
 
     private final TeamRepository teams;
     private final MembershipRepository memberships;
@@ -53,7 +53,8 @@ final class TeamsApi {
             JsonObject body = Json.body(ctx, FIELDS);
             Instant now = clock.instant();
             var team = new Team(Ids.team(), Json.requiredString(body, "name", 200),
-                    Json.optionalString(body, "description", 2000), QuotaJson.read(body, Quota.NONE), now, now);
+                    Json.optionalString(body, "description", 2000), QuotaJson.read(body, Quota.NONE),
+                    Json.optionalBoolean(body, "capture_bodies", false), now, now);
             try {
                 teams.insert(team);
             } catch (ConflictException e) {
@@ -93,7 +94,9 @@ final class TeamsApi {
             Team team = administeredTeam(origin.caller(), id);
             String name = body.containsKey("name") ? Json.requiredString(body, "name", 200) : team.name();
             String description = body.containsKey("description") ? Json.optionalString(body, "description", 2000) : team.description();
-            var changed = new Team(id, name, description, QuotaJson.read(body, team.quota()), team.createdAt(), clock.instant());
+            boolean capture = Json.optionalBoolean(body, "capture_bodies", team.captureBodies());
+            var changed = new Team(id, name, description, QuotaJson.read(body, team.quota()), capture, team.createdAt(),
+                    clock.instant());
             try {
                 teams.update(changed);
             } catch (ConflictException e) {
@@ -178,7 +181,7 @@ final class TeamsApi {
 
     private static JsonObject view(Team t) {
         var view = new JsonObject().put("id", t.id()).put("object", "team").put("name", t.name())
-                .put("description", t.description())
+                .put("description", t.description()).put("capture_bodies", t.captureBodies())
                 .put("created_at", Json.time(t.createdAt())).put("updated_at", Json.time(t.updatedAt()));
         return QuotaJson.write(t.quota(), view);
     }

@@ -6,6 +6,8 @@ import dev.gantry.error.GatewayException;
 import dev.gantry.store.UsageRepository;
 import dev.gantry.store.UsageTotal;
 import dev.gantry.usage.UsageRecord;
+import dev.gantry.store.RequestBodyRepository;
+import dev.gantry.store.RequestBodyRepository.Bodies;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -25,12 +27,14 @@ final class UsageApi {
     private static final Duration DEFAULT_RANGE = Duration.ofDays(30);
 
     private final UsageRepository usage;
+    private final RequestBodyRepository bodies;
     private final KeyAccess access;
     private final Vertx vertx;
     private final Clock clock;
 
-    UsageApi(UsageRepository usage, KeyAccess access, Vertx vertx, Clock clock) {
+    UsageApi(UsageRepository usage, RequestBodyRepository bodies, KeyAccess access, Vertx vertx, Clock clock) {
         this.usage = usage;
+        this.bodies = bodies;
         this.access = access;
         this.vertx = vertx;
         this.clock = clock;
@@ -58,8 +62,16 @@ final class UsageApi {
         String id = ctx.pathParam("requestId");
         Caller caller = AdminAuth.caller(ctx);
         Json.reply(ctx, 200, vertx.executeBlocking(() -> usage.findByRequestId(id)
-                .filter(r -> access.readsUsageOf(caller, r.keyId())).map(UsageApi::row)
+                .filter(r -> access.readsUsageOf(caller, r.keyId())).map(r -> withBodies(row(r)))
                 .orElseThrow(() -> new GatewayException(ErrorCode.NOT_FOUND, "No usage recorded for request '" + id + "'.")), false));
+    }
+
+    /** The captured prompt and completion, read only once the caller may read the row; null when not captured. */
+    private JsonObject withBodies(JsonObject row) {
+        var captured = bodies.findByRequestId(row.getString("request_id"));
+        return row.put("request_body", captured.map(Bodies::requestBody).orElse(null))
+                .put("response_body", captured.map(Bodies::responseBody).orElse(null))
+                .put("bodies_truncated", captured.map(Bodies::truncated).orElse(null));
     }
 
     private static JsonObject render(Instant from, Instant to, java.util.List<UsageTotal> totals) {

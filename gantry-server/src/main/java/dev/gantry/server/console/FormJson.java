@@ -46,6 +46,17 @@ final class FormJson {
         return this;
     }
 
+    /**
+     * A checkbox. A browser sends nothing for an unchecked one, so the form also carries a hidden
+     * {@code <field>_shown} marker: with the marker, an absent box means false; without it, the
+     * field is left out (the form did not show it).
+     */
+    FormJson checkbox(String field) {
+        if (form.contains(field)) json.put(field, true);
+        else if (form.contains(field + "_shown")) json.put(field, false);
+        return this;
+    }
+
     /** A comma- or line-separated list, e.g. allowed model patterns. */
     FormJson list(String field) {
         String v = value(field);

@@ -70,7 +70,7 @@ final class TeamsPages {
     void update(RoutingContext ctx) {
         Visit visit = ConsoleGuard.visit(ctx);
         JsonObject body = FormJson.of(ctx.request().formAttributes()).text("name", "description", "budget_period")
-                .numbers(true, KeysPages.QUOTA_NUMBERS.toArray(String[]::new)).json();
+                .numbers(true, KeysPages.QUOTA_NUMBERS.toArray(String[]::new)).checkbox("capture_bodies").json();
         after(ctx, api.call(visit, HttpMethod.PATCH, "/api/v1/teams/" + enc(ctx.pathParam("id")), body), "team-updated");
     }
 

@@ -14,6 +14,7 @@ import dev.gantry.server.ops.GatewayMetrics;
 import dev.gantry.server.ops.HealthRoutes;
 import dev.gantry.server.policy.LimitsStep;
 import dev.gantry.server.proxy.CapacityQueue;
+import dev.gantry.server.proxy.BodyCapture;
 import dev.gantry.server.proxy.ProxyHandler;
 import dev.gantry.server.proxy.UpstreamClient;
 import dev.gantry.server.telemetry.Tracing;
@@ -43,7 +44,7 @@ public final class GatewayVerticle extends VerticleBase {
                          ConfigReloader reloader, Authenticator authenticator, AdminRoutes admin, Console console,
                          UsageRecorder recorder, GatewayMetrics metrics, Database database,
                          BooleanSupplier shuttingDown, Clock clock, TokenEstimator estimator, DeploymentPicker picker,
-                         CapacityQueue capacity, LimitsStep limits, Tracing tracing) {}
+                         CapacityQueue capacity, LimitsStep limits, Tracing tracing, BodyCapture bodyCapture) {}
 
     private final Shared shared;
     private final int port;
@@ -75,7 +76,7 @@ public final class GatewayVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         var proxy = new ProxyHandler(vertx, shared.authenticator(), shared.catalog(), shared.picker(), shared.capacity(), upstream, shared.recorder(),
                 shared.metrics().inFlight(), shared.maxBodyBytes(), shared.clock(), shared.estimator(),
-                shared.limits(), shared.tracing());
+                shared.limits(), shared.tracing(), shared.bodyCapture());
         for (Endpoint endpoint : Endpoint.values()) router.post(endpoint.path()).handler(proxy.route(endpoint));
         router.get("/v1/models").handler(new ModelsRoute(shared.authenticator(), shared.catalog()));
         shared.admin().mount(router);

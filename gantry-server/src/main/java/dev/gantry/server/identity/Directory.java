@@ -107,6 +107,13 @@ public final class Directory {
 
     public Optional<Team> team(String id) { return id == null ? Optional.empty() : Optional.ofNullable(teamsById.get(id)); }
 
+    /** Whether the team keeps its requests' bodies; false for no team. No allocation: the data plane asks per request. */
+    public boolean capturesBodies(String teamId) {
+        if (teamId == null) return false;
+        Team team = teamsById.get(teamId);
+        return team != null && team.captureBodies();
+    }
+
     public OrgSettings org() { return orgSettings; }
 
     /** The user's teams and roles in them; empty for no user. */

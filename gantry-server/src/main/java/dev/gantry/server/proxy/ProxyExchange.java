@@ -8,6 +8,7 @@ import dev.gantry.routing.DeploymentHealth;
 import dev.gantry.error.ErrorCode;
 import dev.gantry.error.GatewayException;
 import dev.gantry.protocol.Endpoint;
+import dev.gantry.protocol.ErrorBodies;
 import dev.gantry.protocol.Dialect;
 import dev.gantry.server.http.ErrorResponder;
 import dev.gantry.server.policy.Grant;
@@ -96,6 +97,8 @@ final class ProxyExchange {
     private boolean done;
     /** The request's trace context: null unless tracing is on. */
     TraceContext trace;
+    /** The request's bodies, kept when its team captures them; null otherwise (then nothing is copied). */
+    BodyCapture.Capture capture;
     /** What the limits step granted; ended by the usage recorder with the measured usage. */
     private Grant grant = Grant.NONE;
 
@@ -141,7 +144,10 @@ final class ProxyExchange {
                 upstream.request().reset();
                 return;
             }
-            if (out != null && out.length() > 0) response.write(out);
+            if (out != null && out.length() > 0) {
+                if (capture != null) capture.answered(out);
+                response.write(out);
+            }
             if (response.writeQueueFull()) {
                 upstream.pause();
                 paused = true;
@@ -162,7 +168,10 @@ final class ProxyExchange {
                 upstreamBroke(unreadable(e));
                 return;
             }
-            if (last != null && last.length() > 0) response.write(last);
+            if (last != null && last.length() > 0) {
+                if (capture != null) capture.answered(last);
+                response.write(last);
+            }
             finish(upstream.statusCode() < 400 ? Outcome.OK : Outcome.ERROR, response.getStatusCode(), this::endResponse);
         });
     }
@@ -182,6 +191,10 @@ final class ProxyExchange {
         try {
             Buffer out = relay.chunk(body);
             Buffer last = relay.end();
+            if (capture != null) {
+                if (out != null) capture.answered(out);
+                if (last != null) capture.answered(last);
+            }
             if (out != null && out.length() > 0) response.write(out);
             if (last != null && last.length() > 0) response.write(last);
         } catch (RuntimeException e) {
@@ -251,6 +264,7 @@ final class ProxyExchange {
     /** The gateway answers itself (no upstream call). */
     void answerLocally(String json) {
         if (done) return;
+        if (capture != null) capture.answered(json);
         response.putHeader("content-type", "application/json").setChunked(true).write(json);
         finish(Outcome.OK, 200, this::endResponse);
     }
@@ -291,6 +305,9 @@ final class ProxyExchange {
     void fail(Throwable failure) {
         if (done) return;
         GatewayException error = ErrorResponder.classify(failure);
+        if (capture != null && !response.headWritten()) {
+            capture.answered(ErrorBodies.json(endpoint.dialect(), error.code(), error.getMessage()));
+        }
         ErrorResponder.send(response, endpoint.dialect(), error);
         finish(Outcome.ERROR, error.code().httpStatus());
     }
@@ -305,8 +322,12 @@ final class ProxyExchange {
         Buffer closing = relay.broke(timeout ? ErrorCode.UPSTREAM_TIMEOUT : ErrorCode.UPSTREAM_STREAM_CUT, timeout
                 ? "The upstream model server stopped sending in the middle of the stream."
                 : "The upstream model server broke off the stream.");
-        if (closing != null) response.end(closing);
-        else response.reset(); // a half-sent JSON body cannot be mended: close so the client sees it broke
+        if (closing != null) {
+            if (capture != null) capture.answered(closing);
+            response.end(closing);
+        } else {
+            response.reset(); // a half-sent JSON body cannot be mended: close so the client sees it broke
+        }
         finish(Outcome.STREAM_CUT, response.getStatusCode());
     }
 
@@ -327,6 +348,7 @@ final class ProxyExchange {
         releaseDeployment(outcome, status);
         inFlight.decrementAndGet();
         long now = System.nanoTime();
+        if (capture != null) capture.store(id, startedAt);
         var sample = new ResponseSample(window.head(), window.tail(), window.tailIsWhole(), window.total());
         recorder.record(new UsageEvent(id, startedAt, key == null ? null : key.id(), key == null ? null : key.userId(),
                 key == null ? null : key.teamId(), endpoint, servedModel != null ? servedModel : model, askedModel,

@@ -48,10 +48,11 @@ public final class ProxyHandler {
     private final CapacityQueue capacity;
     private final LimitsStep limits;
     private final Tracing tracing;
+    private final BodyCapture bodyCapture;
 
     public ProxyHandler(Vertx vertx, Authenticator authenticator, Supplier<ModelCatalog> catalog, DeploymentPicker picker,
                         CapacityQueue capacity, UpstreamClient upstream, UsageRecorder recorder, AtomicInteger inFlight, long maxBodyBytes,
-                        Clock clock, TokenEstimator estimator, LimitsStep limits, Tracing tracing) {
+                        Clock clock, TokenEstimator estimator, LimitsStep limits, Tracing tracing, BodyCapture bodyCapture) {
         this.vertx = vertx;
         this.authenticator = authenticator;
         this.catalog = catalog;
@@ -65,6 +66,7 @@ public final class ProxyHandler {
         this.capacity = capacity;
         this.limits = limits;
         this.tracing = tracing;
+        this.bodyCapture = bodyCapture;
     }
 
     public Handler<RoutingContext> route(Endpoint endpoint) {
@@ -86,6 +88,7 @@ public final class ProxyHandler {
                         return;
                     }
                     byte[] body = read.result();
+                    exchange.capture = bodyCapture.begin(exchange.key, body);
                     RequestFacts facts;
                     try {
                         facts = resolve(exchange, body);

@@ -1,0 +1,61 @@
+package dev.gantry.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gantry.store.RequestBodyRepository.Bodies;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Captured bodies: stored whole up to the column's size, found by request id. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabases.class)
+class RequestBodyRepositoryTest {
+    static final Instant T0 = Instant.parse("2026-12-01T09:00:00.123456Z");
+
+    @Parameter
+    TestDatabases backend;
+    TestDatabases.Fresh db;
+    RequestBodyRepository bodies;
+
+    @BeforeEach
+    void create() {
+        db = backend.create();
+        bodies = new RequestBodyRepository(db.database().dataSource());
+    }
+
+    @AfterEach
+    void drop() { if (db != null) db.close(); }
+
+    @Test
+    void bodiesRoundTrip() {
+        var b = new Bodies("req_1", T0, "{\"messages\":[{\"content\":\"Le modèle 🚀\"}]}", "data: {}\n\n", false);
+        bodies.insert(b);
+
+        assertThat(bodies.findByRequestId("req_1")).contains(b);
+        assertThat(bodies.findByRequestId("req_2")).isEmpty();
+    }
+
+    @Test
+    void theColumnsHoldAMillionCharacters() {
+        String big = "é".repeat(RequestBodyRepository.MAX_CHARS);
+        bodies.insert(new Bodies("req_1", T0, big, big, true));
+
+        var found = bodies.findByRequestId("req_1").orElseThrow();
+        assertThat(found.requestBody()).isEqualTo(big);
+        assertThat(found.responseBody()).hasSize(RequestBodyRepository.MAX_CHARS);
+        assertThat(found.truncated()).isTrue();
+    }
+
+    @Test
+    void aRequestIsCapturedOnce() {
+        bodies.insert(new Bodies("req_1", T0, "a", "b", false));
+        assertThatThrownBy(() -> bodies.insert(new Bodies("req_1", T0, "c", "d", false)))
+                .isInstanceOf(StoreException.class);
+    }
+}
