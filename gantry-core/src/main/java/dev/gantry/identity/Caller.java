@@ -33,6 +33,9 @@ public record Caller(String keyId, String userId, String name, OrgRole role, Map
         return isAdmin() || (teamId != null && teams.get(teamId) == TeamRole.TEAM_ADMIN);
     }
 
+    /** Team admin of at least one team (or admin of all). */
+    public boolean administersSomeTeam() { return isAdmin() || teams.containsValue(TeamRole.TEAM_ADMIN); }
+
     public boolean readsTeam(String teamId) { return readsAll() || (teamId != null && teams.containsKey(teamId)); }
 
     /** A team admin of any of the user's teams administers the user's keys and limits. */

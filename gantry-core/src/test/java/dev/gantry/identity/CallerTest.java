@@ -41,6 +41,7 @@ class CallerTest {
         assertThat(teamAdmin.administersTeam("team_b")).isFalse();
         assertThat(teamAdmin.administersTeam("team_c")).isFalse();
         assertThat(teamAdmin.readsTeam("team_c")).isTrue();
+        assertThat(teamAdmin.administersSomeTeam()).isTrue();
         assertThat(teamAdmin.readsTeam("team_b")).isFalse();
         assertThat(teamAdmin.managesKeysOf("usr_a1", Set.of("team_a"))).isTrue();
         assertThat(teamAdmin.managesKeysOf("usr_b1", Set.of("team_b"))).isFalse();
@@ -52,6 +53,7 @@ class CallerTest {
     @Test
     void aMemberReachesOnlyThemselves() {
         var member = caller(OrgRole.MEMBER, Map.of("team_a", TeamRole.MEMBER));
+        assertThat(member.administersSomeTeam()).isFalse();
         assertThat(member.managesKeysOf("usr_me", Set.of("team_a"))).isTrue();
         assertThat(member.readsUser("usr_me", Set.of())).isTrue();
         assertThat(member.managesKeysOf("usr_a2", Set.of("team_a"))).isFalse();

@@ -152,6 +152,18 @@ class ConsoleSecurityTest {
     }
 
     @Test
+    void theApiTellsTheConsoleWhatTheCallerMayDo() {
+        JsonNode owner = GatewayFixture.json(gw.get("/api/v1/me", GatewayFixture.ADMIN_KEY).body()).path("may");
+        JsonNode member = GatewayFixture.json(gw.get("/api/v1/me", gw.memberKey).body()).path("may");
+
+        assertThat(owner.path("administer_all").asBoolean()).isTrue();
+        assertThat(owner.path("read_all").asBoolean()).isTrue();
+        assertThat(member.path("administer_all").asBoolean()).isFalse();
+        assertThat(member.path("read_all").asBoolean()).isFalse();
+        assertThat(member.path("administer_teams").asBoolean()).isFalse();
+    }
+
+    @Test
     void aGuessedSessionTokenIsRefused() {
         assertThat(apiWithSession("gs_" + "A".repeat(43)).statusCode()).isEqualTo(401);
         assertThat(page("/ui/keys", "gs_" + "A".repeat(43)).statusCode()).isEqualTo(303);

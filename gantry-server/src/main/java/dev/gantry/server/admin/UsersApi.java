@@ -57,8 +57,11 @@ final class UsersApi {
 
     void me(RoutingContext ctx) {
         Caller caller = AdminAuth.caller(ctx);
+        // what the caller may do, as Caller decides it: the console shows its menus by this, not by rules of its own
+        var may = new JsonObject().put("administer_all", caller.isAdmin()).put("read_all", caller.readsAll())
+                .put("administer_teams", caller.administersSomeTeam());
         var me = new JsonObject().put("object", "caller").put("key_id", caller.keyId()).put("role", caller.role().dbName())
-                .put("user", directory.user(caller.userId()).map(this::view).orElse(null));
+                .put("may", may).put("user", directory.user(caller.userId()).map(this::view).orElse(null));
         Json.reply(ctx, 200, io.vertx.core.Future.succeededFuture(me));
     }
 

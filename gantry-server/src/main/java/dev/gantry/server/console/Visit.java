@@ -1,6 +1,5 @@
 package dev.gantry.server.console;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -11,17 +10,14 @@ import io.vertx.core.json.JsonObject;
 record Visit(String token, String csrf, String address, String addressProof, JsonObject me) {
     String role() { return me.getString("role"); }
 
-    boolean isAdmin() { return "owner".equals(role()) || "admin".equals(role()); }
+    boolean isAdmin() { return may("administer_all"); }
 
-    boolean readsAll() { return isAdmin() || "viewer".equals(role()); }
+    boolean readsAll() { return may("read_all"); }
 
     /** Team admins see the team pages of their teams. */
-    boolean administersATeam() {
-        JsonObject user = me.getJsonObject("user");
-        if (user == null) return false;
-        return user.getJsonArray("teams", new JsonArray()).stream()
-                .anyMatch(t -> t instanceof JsonObject team && "team_admin".equals(team.getString("role")));
-    }
+    boolean administersATeam() { return may("administer_teams"); }
+
+    private boolean may(String what) { return me.getJsonObject("may", new JsonObject()).getBoolean(what, false); }
 
     String userId() {
         JsonObject user = me.getJsonObject("user");
