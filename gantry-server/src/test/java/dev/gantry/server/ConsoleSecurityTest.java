@@ -164,6 +164,38 @@ class ConsoleSecurityTest {
     }
 
     @Test
+    void anEmptyKeyIsAskedForAgain() {
+        var response = logIn("  ", "/ui/");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("Enter your Gantry key.");
+    }
+
+    @Test
+    void aFormValueTheApiRefusesIsShownWithTheApisFieldErrorAndChangesNothing() {
+        String session = session(logIn(GatewayFixture.ADMIN_KEY, "/ui/"));
+        String csrf = csrfOf(page("/ui/keys", session).body());
+        int keysBefore = keyCount();
+
+        var response = gw.send(form("/ui/keys", "name=bad-budget&budget_usd=lots&_csrf=" + csrf, session).build());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("class=\"error\"").contains("budget_usd");
+        assertThat(keyCount()).isEqualTo(keysBefore);
+    }
+
+    @Test
+    void aFormOverTheSizeLimitIsRefusedWithAPage() {
+        String session = session(logIn(GatewayFixture.ADMIN_KEY, "/ui/"));
+        String csrf = csrfOf(page("/ui/keys", session).body());
+
+        var response = gw.send(form("/ui/keys", "_csrf=" + csrf + "&name=" + "x".repeat(70_000), session).build());
+
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("too large");
+    }
+
+    @Test
     void aGuessedSessionTokenIsRefused() {
         assertThat(apiWithSession("gs_" + "A".repeat(43)).statusCode()).isEqualTo(401);
         assertThat(page("/ui/keys", "gs_" + "A".repeat(43)).statusCode()).isEqualTo(303);
