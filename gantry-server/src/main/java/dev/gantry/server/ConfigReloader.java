@@ -4,12 +4,9 @@ import dev.gantry.catalog.ModelCatalog;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.GatewayConfig;
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import dev.gantry.catalog.Secret;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * running configuration stays.
  *
  * <p>Triggered by {@code POST /api/v1/config/reload} and by a watcher thread that notices the
- * file changing (debounced, since editors write in several steps).
+ * file changing.
  */
 public final class ConfigReloader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigReloader.class);
+    private static final long POLL_MILLIS = 500;
     private static final long DEBOUNCE_MILLIS = 300;
 
     private final Path file;
@@ -41,7 +39,7 @@ public final class ConfigReloader implements AutoCloseable {
     private volatile Map<String, Secret> storedKeys;
     private final AtomicReference<GatewayConfig> current;
     private final List<Consumer<GatewayConfig>> listeners = new CopyOnWriteArrayList<>();
-    private WatchService watcher;
+    private Thread watcher;
 
     ConfigReloader(Path file, GatewayConfig initial, Map<String, Secret> storedKeys) {
         this.file = file;
@@ -93,56 +91,49 @@ public final class ConfigReloader implements AutoCloseable {
         return applied;
     }
 
-    /** Starts watching the file for changes. */
+    /**
+     * Starts watching the file for changes. It polls the file's modification time and size twice a
+     * second rather than using a {@code WatchService}: a directory watch wakes for every write to any
+     * file beside the config (an access log, a database), which under load cost more CPU than the
+     * gateway's key checks, and polling also follows a symlink swapped by a Kubernetes ConfigMap.
+     */
     void watch() {
         if (file == null) return;
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            watcher = FileSystems.getDefault().newWatchService();
-            dir.register(watcher, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
-        } catch (IOException e) {
-            log.warn("cannot watch {} for changes ({}); use POST /api/v1/config/reload", file, e.getMessage());
-            return;
-        }
-        Thread.ofPlatform().name("gantry-config-watch").daemon().start(this::watchLoop);
+        watcher = Thread.ofPlatform().name("gantry-config-watch").daemon().start(this::watchLoop);
     }
 
     private void watchLoop() {
-        Path name = file.getFileName();
+        Object seen = stamp();
         try {
             while (true) {
-                WatchKey key = watcher.take();
-                boolean ours = key.pollEvents().stream().anyMatch(e -> name.equals(e.context()));
-                key.reset();
-                if (!ours) continue;
-                Thread.sleep(DEBOUNCE_MILLIS);
-                drainPending();
+                Thread.sleep(POLL_MILLIS);
+                Object now = stamp();
+                if (Objects.equals(now, seen)) continue;
+                Thread.sleep(DEBOUNCE_MILLIS); // editors write in several steps
+                seen = stamp();
                 try {
                     reload();
                 } catch (RuntimeException e) {
                     log.error("configuration change refused, the running configuration stays: {}", e.getMessage());
                 }
             }
-        } catch (InterruptedException | ClosedWatchServiceException e) {
+        } catch (InterruptedException e) {
             // closing
         }
     }
 
-    private void drainPending() {
-        WatchKey more;
-        while ((more = watcher.poll()) != null) {
-            more.pollEvents();
-            more.reset();
+    /** What changes when the file is saved: its modification time and size (null while it is missing). */
+    private Object stamp() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return List.of(a.lastModifiedTime(), a.size(), String.valueOf(a.fileKey()));
+        } catch (IOException e) {
+            return null;
         }
     }
 
     @Override
     public void close() {
-        if (watcher == null) return;
-        try {
-            watcher.close();
-        } catch (IOException e) {
-            log.debug("closing the config watcher: {}", e.getMessage());
-        }
+        if (watcher != null) watcher.interrupt();
     }
 }
