@@ -118,16 +118,22 @@ public final class UsageSpool implements AutoCloseable {
         return replayed;
     }
 
-    /** Appends records (not yet durable: call {@link #force}). Returns the position after each. Writer thread only. */
+    /**
+     * Appends records (not yet durable: call {@link #force}) in one gathering write for the whole
+     * group. Returns the position after each. Writer thread only.
+     */
     public List<Position> append(List<byte[]> lines) {
         try {
             if (segment == null || segmentSize >= SEGMENT_BYTES) roll();
+            var buffers = new ByteBuffer[lines.size()];
             var positions = new ArrayList<Position>(lines.size());
-            for (byte[] line : lines) {
-                ByteBuffer buf = ByteBuffer.wrap(line);
-                while (buf.hasRemaining()) segmentSize += segment.write(buf);
-                positions.add(new Position(segmentNumber, segmentSize));
+            long end = segmentSize;
+            for (int i = 0; i < buffers.length; i++) {
+                buffers[i] = ByteBuffer.wrap(lines.get(i));
+                end += buffers[i].remaining();
+                positions.add(new Position(segmentNumber, end));
             }
+            while (segmentSize < end) segmentSize += segment.write(buffers);
             return positions;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the usage spool: " + e.getMessage(), e);
