@@ -34,7 +34,7 @@ import dev.gantry.server.proxy.CapacityQueue;
 import dev.gantry.server.ops.HealthProber;
 import dev.gantry.server.telemetry.Tracing;
 import dev.gantry.server.usage.UsageRecorder;
-import dev.gantry.server.usage.UsageRollups;
+import dev.gantry.server.usage.RollupBackfill;
 import dev.gantry.store.PriceRepository;
 import dev.gantry.store.RequestBodyRepository;
 import dev.gantry.store.RollupRepository;
@@ -74,7 +74,6 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final Database database;
     private final UsageRecorder recorder;
-    private final UsageRollups rollups;
     private final ConfigReloader reloader;
     private final HealthProber prober;
     private final Tracing tracing;
@@ -83,13 +82,12 @@ public final class Gateway implements AutoCloseable {
     private final AtomicBoolean shuttingDown;
     private final int port;
 
-    private Gateway(GatewayConfig config, Database database, UsageRecorder recorder, UsageRollups rollups, ConfigReloader reloader,
+    private Gateway(GatewayConfig config, Database database, UsageRecorder recorder, ConfigReloader reloader,
                     HealthProber prober, Tracing tracing, Vertx vertx,
                     String deployment, AtomicBoolean shuttingDown, int port) {
         this.config = config;
         this.database = database;
         this.recorder = recorder;
-        this.rollups = rollups;
         this.reloader = reloader;
         this.prober = prober;
         this.tracing = tracing;
@@ -143,17 +141,13 @@ public final class Gateway implements AutoCloseable {
             var recorder = new UsageRecorder(usageRepository, new UsageMeter(estimator), selfHosted, metrics, config.usage(),
                     UsageSpool.open(config.usage().spoolDir()));
             var lastUsed = new KeyLastUsed(keyRepository);
-            var rollups = new UsageRollups(stores.rollups(), clock, UsageRollups.DEFAULT_PERIOD);
-            recorder.afterStore(records -> {
-                lastUsed.stored(records);
-                rollups.stored(records);
-            });
+            recorder.afterStore(lastUsed::stored);
             // ---- monitoring: traces are built from measured requests, off the request path ----
             tracing = Tracing.of(config.monitoring().telemetry());
             if (tracing.enabled()) recorder.onCompleted(tracing::completed);
             recorder.replay(); // what a killed process answered for but had not stored yet
             recorder.start();
-            rollups.start(); // after the replay: its catch-up rolls up the replayed rows
+            new RollupBackfill(stores.rollups(), clock).start(); // a ledger from an older version
 
             Vertx vertx = Vertx.builder()
                     .with(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops()))
@@ -223,7 +217,7 @@ public final class Gateway implements AutoCloseable {
                 recorder.onCompleted(errorRates::completed);
                 vertx.setPeriodic(ERROR_RATE_TICK_MILLIS, id -> errorRates.tick());
             });
-            return new Gateway(config, database, recorder, rollups, reloader, prober, tracing, vertx, deployment, shuttingDown, port);
+            return new Gateway(config, database, recorder, reloader, prober, tracing, vertx, deployment, shuttingDown, port);
         } catch (RuntimeException e) {
             tracing.close();
             database.close();
@@ -255,7 +249,6 @@ public final class Gateway implements AutoCloseable {
         reloader.close();
         prober.close();
         recorder.close();
-        rollups.close();
         tracing.close(); // after the recorder: the last requests' spans are made as it drains
         await(vertx.close());
         database.close();

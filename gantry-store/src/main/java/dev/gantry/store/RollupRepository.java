@@ -20,10 +20,12 @@ import javax.sql.DataSource;
 
 /**
  * Hourly and daily roll-ups of {@code usage_records}, what dashboards read instead of the raw rows.
- * A recompute replaces whole hours from the raw rows and then the UTC days containing them from the
- * hourly rows, in one transaction per day, so running it again, or after late rows arrived (a spool
- * replay, another replica), gives the same rows. Recomputes lock {@code usage_rollup_lock} first:
- * two replicas rolling up the same hour take turns instead of both inserting. Blocking JDBC.
+ * Rows inserted through {@link UsageRepository} are added to them as they are stored
+ * ({@link RollupIncrements}). A recompute replaces whole hours from the raw rows and then the UTC
+ * days containing them from the hourly rows, in one transaction per day, so running it again gives
+ * the same rows: it rolls up rows that reached the ledger some other way (written before roll-ups
+ * existed). Recomputes and additions lock {@code usage_rollup_lock} first, so they take turns.
+ * Blocking JDBC.
  */
 public final class RollupRepository {
     /** Which table a query reads. */
@@ -91,11 +93,11 @@ public final class RollupRepository {
 
     private record GroupKey(Instant hour, String teamId, String userId, String keyId, String model, String provider) {}
 
-    private static final String KEY_COLUMNS = "team_id, user_id, key_id, model, provider";
-    private static final String MODEL_COLUMNS = "team_id, model, provider";
-    private static final String USER_COLUMNS = "team_id, user_id";
-    private static final String KEY_ONLY_COLUMNS = "team_id, user_id, key_id";
-    private static final String SUM_COLUMNS;
+    static final String KEY_COLUMNS = "team_id, user_id, key_id, model, provider";
+    static final String MODEL_COLUMNS = "team_id, model, provider";
+    static final String USER_COLUMNS = "team_id, user_id";
+    static final String KEY_ONLY_COLUMNS = "team_id, user_id, key_id";
+    static final String SUM_COLUMNS;
     private static final String HISTOGRAM_COLUMNS;
 
     static {
@@ -128,19 +130,22 @@ public final class RollupRepository {
         }
     }
 
-    /** The start of the newest hour rolled up, if any. */
-    public Optional<Instant> newestHour() {
-        return newest("SELECT MAX(bucket_start) AS t FROM usage_rollup_hourly");
+    /**
+     * How many ledger rows the roll-ups lack: rows written before roll-ups existed, or before they
+     * were added as rows are stored. Read in one statement, so that rows stored meanwhile (which
+     * reach both) do not count.
+     */
+    public long missingRows() {
+        return Jdbc.run(ds, "count rows missing from the roll-ups", c -> Jdbc.query(c,
+                "SELECT (SELECT COUNT(*) FROM usage_records) - (SELECT COALESCE(SUM(requests), 0) FROM usage_rollup_daily_model) AS n",
+                List.of(), rs -> rs.getLong("n")).getFirst());
     }
 
-    /** When the oldest stored request was made, if any: where a first roll-up starts. */
+    /** When the oldest stored request was made, if any: where a rebuild starts. */
     public Optional<Instant> oldestUsage() {
-        return newest("SELECT MIN(ts) AS t FROM usage_records");
-    }
-
-    private Optional<Instant> newest(String sql) {
-        return Jdbc.run(ds, "read roll-up bounds", c -> {
-            List<Instant> found = Jdbc.query(c, sql, List.of(), rs -> rs.getObject("t") == null ? null : Jdbc.instant(rs, "t"));
+        return Jdbc.run(ds, "read the oldest usage", c -> {
+            List<Instant> found = Jdbc.query(c, "SELECT MIN(ts) AS t FROM usage_records", List.of(),
+                    rs -> rs.getObject("t") == null ? null : Jdbc.instant(rs, "t"));
             return Optional.ofNullable(found.isEmpty() ? null : found.getFirst());
         });
     }
@@ -198,8 +203,23 @@ public final class RollupRepository {
         return t;
     }
 
-    private static void recomputeHours(Connection c, Instant from, Instant to) throws SQLException {
+    /** Takes the roll-up lock row until the transaction ends: recomputes and additions go one at a time. */
+    static void lock(Connection c) throws SQLException {
         Jdbc.query(c, "SELECT id FROM usage_rollup_lock WHERE id = 1 FOR UPDATE", List.of(), rs -> rs.getInt(1));
+    }
+
+    /** A group's sums in the order of {@link #SUM_COLUMNS}. */
+    static List<Object> sums(RollupTotals t) {
+        var sums = new ArrayList<Object>(8 + 2 * LatencyHistogram.BUCKETS);
+        sums.addAll(List.of(t.requests(), t.errors(), t.inputTokens(), t.outputTokens(), t.cachedInputTokens(),
+                t.costNanos(), t.latencySumMillis(), t.ttftCount()));
+        for (int i = 0; i < LatencyHistogram.BUCKETS; i++) sums.add(t.latency().count(i));
+        for (int i = 0; i < LatencyHistogram.BUCKETS; i++) sums.add(t.ttft().count(i));
+        return sums;
+    }
+
+    private static void recomputeHours(Connection c, Instant from, Instant to) throws SQLException {
+        lock(c);
         Jdbc.update(c, "DELETE FROM usage_rollup_hourly WHERE bucket_start >= ? AND bucket_start < ?", List.of(from, to));
         var groups = new HashMap<GroupKey, RollupTotals>();
         String sql = "SELECT ts, team_id, user_id, key_id, COALESCE(served_model, model) AS m, deployment, outcome, input_tokens, "
@@ -233,10 +253,7 @@ public final class RollupRepository {
                 RollupTotals t = e.getValue();
                 var params = new ArrayList<Object>(columns);
                 params.addAll(Arrays.asList(k.hour(), k.teamId(), k.userId(), k.keyId(), k.model(), k.provider()));
-                params.addAll(List.of(t.requests(), t.errors(), t.inputTokens(), t.outputTokens(), t.cachedInputTokens(),
-                        t.costNanos(), t.latencySumMillis(), t.ttftCount()));
-                for (int i = 0; i < LatencyHistogram.BUCKETS; i++) params.add(t.latency().count(i));
-                for (int i = 0; i < LatencyHistogram.BUCKETS; i++) params.add(t.ttft().count(i));
+                params.addAll(sums(t));
                 for (int i = 0; i < params.size(); i++) {
                     Object p = params.get(i);
                     if (p == null) ps.setNull(i + 1, Types.VARCHAR);

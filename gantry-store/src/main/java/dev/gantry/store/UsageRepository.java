@@ -28,7 +28,7 @@ public final class UsageRepository {
 
     public UsageRepository(DataSource ds) { this.ds = ds; }
 
-    /** Inserts the rows in one transaction. */
+    /** Inserts the rows, and adds them to the roll-ups, in one transaction. */
     public void insertBatch(List<UsageRecord> records) {
         String sql = "INSERT INTO usage_records (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (Connection c = ds.getConnection()) {
@@ -39,6 +39,7 @@ public final class UsageRepository {
                     ps.addBatch();
                 }
                 ps.executeBatch();
+                RollupIncrements.add(c, records);
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();

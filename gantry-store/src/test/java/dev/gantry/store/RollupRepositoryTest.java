@@ -22,7 +22,11 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Roll-ups are recomputed from the raw rows: same answer twice, late rows counted, buckets cut at UTC hours and days. */
+/**
+ * Roll-ups: rows are added to them as they are stored, exactly as a recompute from the raw rows
+ * would count them (also when two replicas store at once); a recompute gives the same answer twice
+ * and counts late rows; buckets are cut at UTC hours and days.
+ */
 @ParameterizedClass(name = "{0}")
 @EnumSource(TestDatabases.class)
 class RollupRepositoryTest {
@@ -68,6 +72,7 @@ class RollupRepositoryTest {
                 row(DAY.plusSeconds(60), "k1", "red", "m1", "fleet/org/m1", Outcome.OK, 1_000, 100, 20),
                 row(DAY.plusSeconds(120), "k1", "red", "m1", "fleet/org/m1", Outcome.ERROR, 0, 300, -1),
                 row(DAY.plusSeconds(3_600 + 5), "k2", "blue", "m2", "other:8000/m2", Outcome.OK, 7, 1_000, 900)));
+        forgetRollups(); // this checks the recompute; storedRowsAreAdded... checks that additions agree with it
 
         rollups.recompute(DAY, DAY.plus(Duration.ofDays(1)));
 
@@ -95,9 +100,103 @@ class RollupRepositoryTest {
         assertThat(requestsBy(Grain.DAY, Dimension.KEY, new Filter(null, null, null, "m2", null))).isEqualTo(Map.of("k2", 1L));
     }
 
+    static final List<String> TABLES = List.of("usage_rollup_hourly", "usage_rollup_daily", "usage_rollup_daily_model",
+            "usage_rollup_daily_user", "usage_rollup_daily_key");
+
+    /** Empties the roll-ups, as a ledger written by a version that did not add rows to them as it stored them. */
+    void forgetRollups() {
+        for (String table : TABLES) db.execute("DELETE FROM " + table);
+    }
+
+    /** Every roll-up table's rows, each as its text, in a stable order. */
+    List<String> rollupTables() {
+        var rows = new java.util.ArrayList<String>();
+        for (String table : TABLES) {
+            String columns = "bucket_start, " + switch (table) {
+                case "usage_rollup_daily_model" -> RollupRepository.MODEL_COLUMNS;
+                case "usage_rollup_daily_user" -> RollupRepository.USER_COLUMNS;
+                case "usage_rollup_daily_key" -> RollupRepository.KEY_ONLY_COLUMNS;
+                default -> RollupRepository.KEY_COLUMNS;
+            };
+            String all = columns + ", " + RollupRepository.SUM_COLUMNS;
+            String text = "'" + table + "'" + " || '|' || " + String.join(" || '|' || ",
+                    java.util.Arrays.stream(all.split(", ")).map(c -> "COALESCE(CAST(" + c + " AS VARCHAR(100)), '-')").toList());
+            rows.addAll(db.column("SELECT " + text + " FROM " + table + " ORDER BY " + columns));
+        }
+        return rows;
+    }
+
+    @Test
+    void storedRowsAreAddedToEveryTableAsARecomputeWouldCountThem() {
+        // several batches, so that later ones add to rows earlier ones made; nulls in every nullable column
+        usage.insertBatch(List.of(
+                row(DAY.plusSeconds(60), "k1", "red", "m1", "fleet/org/m1", Outcome.OK, 1_000, 100, 20),
+                row(DAY.plusSeconds(61), "k1", "red", "m1", "fleet/org/m1", Outcome.ERROR, 0, 30_000, -1),
+                row(DAY.plusSeconds(3_700), "k2", null, "m2", null, Outcome.OK, 5, 7, 3)));
+        usage.insertBatch(List.of(
+                row(DAY.plusSeconds(62), "k1", "red", "m1", "fleet/org/m1", Outcome.OK, 1, 2, 1),
+                new UsageRecord("r" + (ids++), DAY.plusSeconds(90_000), "k3", null, null, "chat_completions", "asked-only", null,
+                        null, new TokenUsage(1, 1, 0, true), 0, 400, Outcome.ERROR, 1, -1, false)));
+        usage.insertBatch(List.of(row(DAY.plusSeconds(63), "k2", "blue", "m1", "fleet/org/m1", Outcome.OK, 9, 9_999, 500)));
+
+        List<String> added = rollupTables();
+        assertThat(added).hasSizeGreaterThan(TABLES.size());
+        assertThat(rollups.missingRows()).isZero();
+        assertThat(total(Grain.DAY, DAY, FAR).requests()).isEqualTo(6);
+
+        rollups.recompute(DAY, DAY.plus(Duration.ofDays(2)));
+        assertThat(rollupTables()).as("what a recompute from the raw rows makes").isEqualTo(added);
+    }
+
+    @Test
+    void twoReplicasStoringAtOnceLoseNoRequestAndMakeNoDuplicateGroup() throws Exception {
+        try (Database other = db.openAgain()) {
+            var replicas = List.of(usage, new UsageRepository(other.dataSource()));
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var done = new java.util.ArrayList<java.util.concurrent.Future<?>>();
+                for (int r = 0; r < 2; r++) {
+                    UsageRepository replica = replicas.get(r);
+                    String prefix = "replica" + r + "-";
+                    done.add(pool.submit(() -> {
+                        for (int b = 0; b < 20; b++) {
+                            var batch = new java.util.ArrayList<UsageRecord>();
+                            for (int i = 0; i < 10; i++) {
+                                batch.add(new UsageRecord(prefix + b + "-" + i, DAY.plusSeconds(i), "k" + (i % 2), "usr", "red",
+                                        "chat_completions", "m1", "m1", "fleet/m1", new TokenUsage(1, 1, 0, false), 1, 200,
+                                        Outcome.OK, 10, -1, false));
+                            }
+                            replica.insertBatch(batch);
+                        }
+                    }));
+                }
+                for (var f : done) f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertThat(total(Grain.DAY, DAY, FAR).requests()).isEqualTo(400);
+        assertThat(total(Grain.HOUR, DAY, FAR).costNanos()).isEqualTo(400);
+        assertThat(db.column("SELECT COUNT(*) FROM usage_rollup_hourly")).as("one row per key").containsExactly("2");
+        assertThat(db.column("SELECT COUNT(*) FROM usage_rollup_daily_model")).containsExactly("1");
+    }
+
+    @Test
+    void aLedgerFromAnOlderVersionIsCountedAsMissingUntilRecomputed() {
+        usage.insertBatch(List.of(row(DAY.plusSeconds(10), "k1", "red", "m1", "fleet/m1", Outcome.OK, 5, 10, -1),
+                row(DAY.plusSeconds(7_300), "k2", "red", "m1", "fleet/m1", Outcome.OK, 5, 10, -1)));
+        forgetRollups();
+        assertThat(rollups.missingRows()).isEqualTo(2);
+
+        rollups.recompute(rollups.oldestUsage().orElseThrow(), FAR);
+        assertThat(rollups.missingRows()).isZero();
+        assertThat(total(Grain.DAY, DAY, FAR).requests()).isEqualTo(2);
+    }
+
     @Test
     void recomputingTwiceGivesTheSameRowsAndLateRowsAreCounted() {
         usage.insertBatch(List.of(row(DAY.plusSeconds(10), "k1", "red", "m1", "fleet/m1", Outcome.OK, 5, 10, -1)));
+        forgetRollups();
         rollups.recompute(DAY, DAY.plusSeconds(11));
         rollups.recompute(DAY, DAY.plusSeconds(11));
         assertThat(total(Grain.DAY, DAY, FAR).requests()).isEqualTo(1);
@@ -107,13 +206,13 @@ class RollupRepositoryTest {
         // a row replayed late into the same hour, and one in a later hour of the same day
         usage.insertBatch(List.of(row(DAY.plusSeconds(20), "k1", "red", "m1", "fleet/m1", Outcome.OK, 5, 10, -1),
                 row(DAY.plusSeconds(7_200), "k1", "red", "m1", "fleet/m1", Outcome.OK, 5, 10, -1)));
+        forgetRollups();
         rollups.recompute(DAY.plusSeconds(20), DAY.plusSeconds(21));
         assertThat(total(Grain.DAY, DAY, FAR).requests()).as("only the late row's hour was recomputed").isEqualTo(2);
         rollups.recompute(DAY.plusSeconds(7_200), DAY.plusSeconds(7_201));
         assertThat(total(Grain.DAY, DAY, FAR).requests()).isEqualTo(3);
         assertThat(total(Grain.HOUR, DAY, FAR).costNanos()).isEqualTo(15);
         assertThat(db.column("SELECT COUNT(*) FROM usage_rollup_hourly")).containsExactly("2");
-        assertThat(rollups.newestHour()).contains(DAY.plusSeconds(7_200));
         assertThat(rollups.oldestUsage()).contains(DAY.plusSeconds(10));
     }
 

@@ -95,6 +95,15 @@ enum TestDatabases {
             }
         }
 
+        /** Runs one statement below the repositories, e.g. to set up what an older version left. */
+        void execute(String sql) {
+            try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute(sql);
+            } catch (SQLException e) {
+                throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+            }
+        }
+
         @Override
         public void close() {
             database.close();
