@@ -128,6 +128,22 @@ class OpenAiPassThroughTest {
     }
 
     @Test
+    void aWholeAnswerGoesOutWithItsLengthAndOneOverTheHoldLimitStillWhole() {
+        var small = gw.post("/v1/chat/completions", CHAT, gw.memberKey);
+        assertThat(small.statusCode()).isEqualTo(200);
+        assertThat(small.headers().firstValue("content-length")).as("held back, then sent in one piece")
+                .contains(Integer.toString(small.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length));
+
+        gw.sim.behaviour(gw.sim.behaviour().withEmbeddingDimensions(30_000));
+        var large = gw.post("/v1/embeddings", "{\"model\":\"embed-model\",\"input\":[\"a\",\"b\"]}", gw.memberKey);
+        assertThat(large.body().length()).as("over the gateway's 256 KB hold limit").isGreaterThan(256 * 1024);
+        assertThat(large.headers().firstValue("content-length")).as("streamed from the limit on").isEmpty();
+        assertThat(json(large.body()).path("data").get(1).path("embedding")).hasSize(30_000);
+        assertThat(gw.usageRow(large.headers().firstValue("x-gantry-request-id").orElseThrow()).path("outcome").asText())
+                .isEqualTo("ok");
+    }
+
+    @Test
     void modelsListsOnlyWhatTheKeyMayUse() {
         String narrowKey = gw.createKey("{\"name\":\"narrow\",\"models\":[\"open-*\"]}");
 

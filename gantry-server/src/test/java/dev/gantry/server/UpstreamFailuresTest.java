@@ -100,6 +100,18 @@ class UpstreamFailuresTest {
     }
 
     @Test
+    void wholeAnswerCutHalfWayBecomesACleanErrorAndIsRecordedAsCut() {
+        gw.sim.behaviour(gw.sim.behaviour().withFault(Fault.CUT_MID_STREAM));
+        var response = gw.post("/v1/chat/completions", CHAT, gw.memberKey);
+
+        // nothing of the half body reached the client: it gets an error in its protocol, not broken JSON
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(json(response.body()).path("error").path("code").asText()).isEqualTo("upstream_unreachable");
+        JsonNode row = gw.usageRow(response.headers().firstValue("x-gantry-request-id").orElseThrow());
+        assertThat(row.path("outcome").asText()).isEqualTo("stream_cut");
+    }
+
+    @Test
     void anthropicStreamCutEndsWithAnAnthropicErrorEvent() {
         gw.sim.behaviour(gw.sim.behaviour().withChunks(10).withFault(Fault.CUT_MID_STREAM).withCutAfterChunks(3));
         var response = gw.postStreaming("/v1/messages",

@@ -40,8 +40,8 @@ final class PassThroughRelay implements AnswerRelay {
         String contentType = upstream.getHeader("content-type");
         sse = contentType != null && contentType.startsWith("text/event-stream");
         if (sse && hideUsageChunk) filter = new UsageChunkFilter();
-        // always chunked: the last byte (the closing chunk) is held until the usage is on disk,
-        // which a Content-Length answer would not allow
+        // chunked: a stream's last byte (the closing chunk) is held until its usage is on disk, which
+        // a Content-Length answer would not allow; a whole answer held back gets its length at the end
         response.setChunked(true);
     }
 
