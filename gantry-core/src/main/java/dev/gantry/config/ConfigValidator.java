@@ -92,7 +92,7 @@ final class ConfigValidator {
         if (!durability.equals("fsync") && !durability.equals("batched")) {
             fail("/usage/durability", "must be 'fsync' or 'batched', got '" + durability + "'");
         }
-        return new UsageSettings(between(u.batchSize(), 500, 1, 100_000, "/usage/batch_size"),
+        return new UsageSettings(between(u.batchSize(), 2_000, 1, 100_000, "/usage/batch_size"),
                 Duration.ofMillis(between(u.flushIntervalMs(), 200, 1, 60_000, "/usage/flush_interval_ms")),
                 between(u.queueCapacity(), 100_000, 1_000, 10_000_000, "/usage/queue_capacity"),
                 durability.equals("fsync"), Path.of(Objects.requireNonNullElse(u.spoolDir(), "./data/usage-spool")));

@@ -14,8 +14,16 @@ final class UpstreamRequests {
         URI base = provider.baseUrl();
         boolean ssl = "https".equals(base.getScheme());
         int port = base.getPort() > 0 ? base.getPort() : ssl ? 443 : 80;
-        String basePath = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
-        return new UpstreamRequest(ssl, base.getHost(), port, basePath + pathSuffix, headers, deployment.timeouts());
+        return new UpstreamRequest(ssl, base.getHost(), port, withoutTrailingSlashes(base.getRawPath()) + pathSuffix, headers,
+                deployment.timeouts());
+    }
+
+    /** The base URL's path without its trailing slashes; a loop, not a regex: this runs for every request. */
+    private static String withoutTrailingSlashes(String path) {
+        if (path == null) return "";
+        int end = path.length();
+        while (end > 0 && path.charAt(end - 1) == '/') end--;
+        return path.substring(0, end);
     }
 
     static MultiMap baseHeaders(Provider provider, MultiMap clientHeaders) {
