@@ -1,6 +1,7 @@
 package dev.gantry.server.proxy;
 
 import io.vertx.core.buffer.Buffer;
+import java.util.Arrays;
 
 /**
  * Keeps the first {@link #HEAD} and the last {@link #TAIL} bytes of a response, and counts the
@@ -22,8 +23,8 @@ final class ByteWindow {
         int length = chunk.length();
         int pos = 0;
         if (headLength < HEAD) {
-            if (head == null) head = new byte[HEAD];
             int n = Math.min(HEAD - headLength, length);
+            growHead(headLength + n);
             chunk.getBytes(0, n, head, headLength);
             headLength += n;
             pos = n;
@@ -42,12 +43,22 @@ final class ByteWindow {
         total += length;
     }
 
+    /**
+     * The head starts at the first chunk's size, not at {@link #HEAD}: most answers are a single
+     * chunk of about a kilobyte, which is then kept in an array of its exact size and handed on as
+     * it is, with no copy.
+     */
+    private void growHead(int needed) {
+        if (head == null) head = new byte[needed];
+        else if (head.length < needed) head = Arrays.copyOf(head, Math.min(HEAD, Math.max(needed, 2 * head.length)));
+    }
+
     long total() { return total; }
 
+    /** The first bytes of the response. The window's own array when it is exactly full: do not change it. */
     byte[] head() {
-        byte[] out = new byte[headLength];
-        if (headLength > 0) System.arraycopy(head, 0, out, 0, headLength);
-        return out;
+        if (head == null) return new byte[0];
+        return headLength == head.length ? head : Arrays.copyOf(head, headLength);
     }
 
     /** The last {@code min(total, TAIL)} bytes, in order. */
