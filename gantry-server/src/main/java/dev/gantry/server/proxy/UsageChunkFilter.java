@@ -15,7 +15,8 @@ import java.util.Arrays;
  * read {@code choices[0]} of every chunk and break on an empty list. The filter cuts the stream
  * into SSE events (an event may arrive split over chunks, so an incomplete tail is held back until
  * its end arrives) and drops the event whose {@code choices} is empty and whose {@code usage} is an
- * object. Only streams that need it pay for this scan.
+ * object. Only streams that need it pay for this scan, and a chunk of whole events without a usage
+ * object (nearly every chunk) is passed on as it is, after one pass over its bytes.
  */
 final class UsageChunkFilter {
     private static final byte[] NOTHING = new byte[0];
@@ -28,6 +29,8 @@ final class UsageChunkFilter {
     Buffer filter(Buffer chunk) {
         byte[] in = pending.length == 0 ? chunk.getBytes() : concat(pending, chunk.getBytes());
         int end = afterLastEvent(in);
+        // the common case: whole events, none with a usage object; the chunk goes on as it came
+        if (pending.length == 0 && end == in.length && !hasUsageObject(in, 0, end)) return chunk;
         if (end < 0) {
             pending = in;
             return Buffer.buffer();
