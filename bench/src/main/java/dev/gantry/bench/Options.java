@@ -35,7 +35,7 @@ final class Options {
     long requestTimeoutMs = 30_000;
 
     // scenarios (seconds unless named otherwise)
-    double warmupS = 15;
+    double warmupS = 45;
     int rounds = 4;
     double saturationS = 10;
     int connections = 64;
@@ -86,7 +86,7 @@ final class Options {
                                       deployments: one model on 1, 2 and 4 deployments (round_robin),
                                         non-streaming, through Gantry
               --loops N               load-generator event loops (2)
-              --warmup-s S            JIT warm-up: a third direct, the rest through the gateway (15)
+              --warmup-s S            JIT warm-up: a third direct, the rest through the gateway (45)
               --rounds N              saturation rounds, order alternating D-G, G-D, ... (4)
               --saturation-s S        length of each saturation run (10)
               --connections N         connections for non-streaming saturation (64)

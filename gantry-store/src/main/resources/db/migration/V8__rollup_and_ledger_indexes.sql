@@ -7,3 +7,8 @@ CREATE INDEX usage_rollup_daily_user_group ON usage_rollup_daily_user (bucket_st
 DROP INDEX usage_rollup_daily_user_bucket;
 CREATE INDEX usage_rollup_daily_key_group ON usage_rollup_daily_key (bucket_start, key_id);
 DROP INDEX usage_rollup_daily_key_bucket;
+
+-- No query reads the ledger by day and key: reports read the roll-ups, and the ledger is read by
+-- request id or by time range (usage_records_ts). The index cost every usage insert a third
+-- B-tree to maintain.
+DROP INDEX usage_records_day_key;
