@@ -20,7 +20,6 @@ import java.util.Arrays;
  */
 final class UsageChunkFilter {
     private static final byte[] NOTHING = new byte[0];
-    private static final byte[] USAGE_KEY = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private byte[] pending = NOTHING;
@@ -88,12 +87,17 @@ final class UsageChunkFilter {
         }
     }
 
-    /** A {@code "usage"} key whose value is an object. */
+    /**
+     * A {@code "usage"} key whose value is an object. Every byte of a stream passes here, so the
+     * loop looks for the rare {@code 'g'} and only then at the bytes around it.
+     */
     private static boolean hasUsageObject(byte[] b, int from, int to) {
-        outer:
-        for (int i = from; i <= to - USAGE_KEY.length; i++) {
-            for (int j = 0; j < USAGE_KEY.length; j++) if (b[i + j] != USAGE_KEY[j]) continue outer;
-            int k = i + USAGE_KEY.length;
+        for (int i = from + 4; i < to - 2; i++) {
+            if (b[i] != 'g' || b[i + 1] != 'e' || b[i + 2] != '"' || b[i - 1] != 'a' || b[i - 2] != 's' || b[i - 3] != 'u'
+                    || b[i - 4] != '"') {
+                continue;
+            }
+            int k = i + 3;
             while (k < to && (b[k] == ' ' || b[k] == ':')) k++;
             if (k < to && b[k] == '{') return true;
         }
