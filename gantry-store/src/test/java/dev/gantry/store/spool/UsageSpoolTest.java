@@ -54,6 +54,16 @@ class UsageSpoolTest {
         return replayed;
     }
 
+    /** Writes bytes where a segment's records end, as a write the kill cut short would leave them. */
+    private void writeAtTheEndOfTheRecords(String segment, byte[] bytes) throws IOException {
+        byte[] data = Files.readAllBytes(dir.resolve(segment));
+        int end = 0;
+        while (end < data.length && data[end] != 0) end++;
+        try (var channel = java.nio.channels.FileChannel.open(dir.resolve(segment), StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(bytes), end);
+        }
+    }
+
     private List<String> segmentFiles() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("spool-")).sorted().toList();
@@ -144,7 +154,7 @@ class UsageSpoolTest {
         List<UsageRecord> written = records(2);
         appendInOneRun(written);
         byte[] line = UsageSpool.encode(record("torn", "qwen3-coder"));
-        Files.write(dir.resolve("spool-000001.log"), Arrays.copyOf(line, line.length / 2), StandardOpenOption.APPEND);
+        writeAtTheEndOfTheRecords("spool-000001.log", Arrays.copyOf(line, line.length / 2));
 
         assertThat(replay()).containsExactlyElementsOf(written);
     }
@@ -153,13 +163,24 @@ class UsageSpoolTest {
     void recordsAppendedAfterATornLineAreReplayed() throws IOException {
         appendInOneRun(records(1));
         byte[] line = UsageSpool.encode(record("torn", "qwen3-coder"));
-        Files.write(dir.resolve("spool-000001.log"), Arrays.copyOf(line, line.length / 2), StandardOpenOption.APPEND);
+        writeAtTheEndOfTheRecords("spool-000001.log", Arrays.copyOf(line, line.length / 2));
         replay();
 
         UsageRecord after = record("after-restart", "qwen3-coder");
         appendInOneRun(List.of(after));
 
         assertThat(replay()).containsExactly(after);
+    }
+
+    @Test
+    void segmentsAreWrittenOnceWithZerosAndReplayStopsWhereTheRecordsEnd() throws IOException {
+        List<UsageRecord> written = records(3);
+        List<Position> positions = appendInOneRun(written);
+
+        long size = Files.size(dir.resolve("spool-000001.log"));
+        assertThat(size).as("preallocated, so that a sync need not write the file's size").isEqualTo(16L << 20);
+        assertThat(positions.getLast().offset()).isLessThan(size);
+        assertThat(replay()).containsExactlyElementsOf(written);
     }
 
     @Test
@@ -211,7 +232,7 @@ class UsageSpoolTest {
         assertThat(replay()).containsExactlyElementsOf(concat(first, second));
         assertThat(segmentFiles()).containsExactly("spool-000002.log");
         assertThat(new String(Files.readAllBytes(dir.resolve("checkpoint")), StandardCharsets.US_ASCII).trim())
-                .isEqualTo("2 " + Files.size(dir.resolve("spool-000002.log")));
+                .isEqualTo("2 " + UsageSpool.encode(second.getFirst()).length);
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {
