@@ -42,6 +42,7 @@ final class Options {
     int streamConnections = 64;
     double fixedRate = 1_000;
     double fixedS = 20;
+    double leadInS = 5;
     double ttftRate = 100;
     double ttftS = 15;
     int chunks = 50;
@@ -93,6 +94,8 @@ final class Options {
               --stream-connections N  connections for streaming saturation (64)
               --fixed-rate R          fixed rate for the non-streaming latency runs, req/s (1000)
               --fixed-s S             length of each fixed-rate run (20)
+              --lead-in-s S           unmeasured load at the same rate just before each fixed-rate run,
+                                      so that it measures a JIT-warm steady state of that load (5)
               --ttft-rate R           fixed rate for the time-to-first-token runs, streams/s (100)
               --ttft-s S              length of each time-to-first-token run (15)
               --chunks N              content chunks per answer (50)
@@ -137,6 +140,7 @@ final class Options {
         rounds = 1;
         saturationS = 4;
         fixedS = 4;
+        leadInS = 1;
         ttftS = 4;
         slowS = 6;
         slowRampMs = 1_000;
@@ -181,6 +185,7 @@ final class Options {
                 case "stream-connections" -> streamConnections = Integer.parseInt(v);
                 case "fixed-rate" -> fixedRate = Double.parseDouble(v);
                 case "fixed-s" -> fixedS = Double.parseDouble(v);
+                case "lead-in-s" -> leadInS = Double.parseDouble(v);
                 case "ttft-rate" -> ttftRate = Double.parseDouble(v);
                 case "ttft-s" -> ttftS = Double.parseDouble(v);
                 case "chunks" -> chunks = Integer.parseInt(v);
