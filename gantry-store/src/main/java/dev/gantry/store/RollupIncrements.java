@@ -48,14 +48,19 @@ final class RollupIncrements {
                     + ") VALUES (" + "?, ".repeat(values - 1) + "?)";
         }
 
-        /** The row a ledger row adds to: its bucket, then this table's columns (nulls included). */
-        List<Object> group(UsageRecord r) {
+        /**
+         * The row of this table an hourly group adds to: its bucket, then this table's columns
+         * (nulls included), taken from the hourly group, which has them all.
+         */
+        List<Object> group(List<Object> hourly) {
             var group = new Object[1 + columns.size()];
-            group[0] = r.timestamp().truncatedTo(bucket);
-            for (int i = 0; i < columns.size(); i++) group[i + 1] = value(columns.get(i), r);
+            group[0] = ((Instant) hourly.getFirst()).truncatedTo(bucket);
+            for (int i = 0; i < columns.size(); i++) group[i + 1] = hourly.get(1 + HOURLY_COLUMNS.indexOf(columns.get(i)));
             return Arrays.asList(group);
         }
     }
+
+    private static final List<String> HOURLY_COLUMNS = Table.HOURLY.columns;
 
     private static final String INCREMENTS;
 
@@ -67,19 +72,32 @@ final class RollupIncrements {
 
     private RollupIncrements() {}
 
-    /** Adds {@code records}, just inserted into the ledger on {@code c}, to every roll-up table. */
+    /**
+     * Adds {@code records}, just inserted into the ledger on {@code c}, to every roll-up table: each
+     * record once to its hourly group, then the hourly groups summed into each coarser table's rows.
+     */
     static void add(Connection c, List<UsageRecord> records) throws SQLException {
         if (records.isEmpty()) return;
         RollupRepository.lock(c);
+        var hourly = new LinkedHashMap<List<Object>, RollupTotals>();
+        for (UsageRecord r : records) {
+            hourly.computeIfAbsent(hourlyGroup(r), g -> new RollupTotals()).addRequest(r.outcome() == Outcome.OK,
+                    r.usage().inputTokens(), r.usage().outputTokens(), r.usage().cachedInputTokens(), r.costNanos(),
+                    r.latencyMillis(), r.ttftMillis());
+        }
         for (Table table : Table.values()) {
             var groups = new LinkedHashMap<List<Object>, RollupTotals>();
-            for (UsageRecord r : records) {
-                groups.computeIfAbsent(table.group(r), g -> new RollupTotals()).addRequest(r.outcome() == Outcome.OK,
-                        r.usage().inputTokens(), r.usage().outputTokens(), r.usage().cachedInputTokens(), r.costNanos(),
-                        r.latencyMillis(), r.ttftMillis());
-            }
+            hourly.forEach((group, totals) -> groups.computeIfAbsent(table.group(group), g -> new RollupTotals()).add(totals));
             for (var g : groups.entrySet()) add(c, table, g.getKey(), g.getValue());
         }
+    }
+
+    /** The hourly row a ledger row adds to: its hour, then team, user, key, served model and provider. */
+    private static List<Object> hourlyGroup(UsageRecord r) {
+        var group = new Object[1 + HOURLY_COLUMNS.size()];
+        group[0] = r.timestamp().truncatedTo(ChronoUnit.HOURS);
+        for (int i = 0; i < HOURLY_COLUMNS.size(); i++) group[i + 1] = value(HOURLY_COLUMNS.get(i), r);
+        return Arrays.asList(group);
     }
 
     private static void add(Connection c, Table table, List<Object> group, RollupTotals delta) throws SQLException {
