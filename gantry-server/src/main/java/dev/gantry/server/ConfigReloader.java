@@ -1,19 +1,19 @@
 package dev.gantry.server;
 
 import dev.gantry.catalog.ModelCatalog;
+import dev.gantry.catalog.Secret;
 import dev.gantry.config.ConfigLoader;
 import dev.gantry.config.GatewayConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import dev.gantry.catalog.Secret;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

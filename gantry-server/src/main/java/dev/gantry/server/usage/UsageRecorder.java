@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *       usage on disk, whatever happens next. In {@code batched} durability the answers do not
  *       wait and the spool is synced once per flush interval: faster, and a {@code kill -9} may
  *       lose that interval.</li>
- *   <li>The <em>store</em> thread gathers records for up to one flush interval, inserts them in one transaction, updates
- *       metrics and writes the access-log line, and moves the spool's checkpoint. While the
+ *   <li>The <em>store</em> thread gathers records for up to one flush interval, inserts them and adds them to the
+ *       roll-ups in one transaction, updates metrics, writes the access-log lines, and moves the spool's checkpoint. While the
  *       database is down it retries the same batch with back-off; records wait in the spool.</li>
  * </ol>
  * On start-up {@link #replay} stores what the spool holds past its checkpoint, exactly once.
