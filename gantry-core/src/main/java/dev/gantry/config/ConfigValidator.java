@@ -15,6 +15,7 @@ import dev.gantry.config.GatewayConfig.GovernanceSettings;
 import dev.gantry.config.GatewayConfig.MonitoringSettings;
 import dev.gantry.config.GatewayConfig.TelemetrySettings;
 import dev.gantry.config.GatewayConfig.ServerSettings;
+import dev.gantry.config.GatewayConfig.UsageDurability;
 import dev.gantry.config.GatewayConfig.UsageSettings;
 import dev.gantry.limits.RateLimit;
 import dev.gantry.limits.Scope;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,14 +90,14 @@ final class ConfigValidator {
 
     private UsageSettings usage(ConfigFile.Usage u) {
         if (u == null) u = new ConfigFile.Usage(null, null, null, null, null);
-        String durability = Objects.requireNonNullElse(u.durability(), "fsync");
-        if (!durability.equals("fsync") && !durability.equals("batched")) {
-            fail("/usage/durability", "must be 'fsync' or 'batched', got '" + durability + "'");
-        }
+        String name = Objects.requireNonNullElse(u.durability(), UsageDurability.WRITE.configName());
+        UsageDurability durability = Arrays.stream(UsageDurability.values()).filter(d -> d.configName().equals(name)).findFirst()
+                .orElse(null);
+        if (durability == null) fail("/usage/durability", "must be 'write', 'fsync' or 'batched', got '" + name + "'");
         return new UsageSettings(between(u.batchSize(), 2_000, 1, 100_000, "/usage/batch_size"),
                 Duration.ofMillis(between(u.flushIntervalMs(), 200, 1, 60_000, "/usage/flush_interval_ms")),
                 between(u.queueCapacity(), 100_000, 1_000, 10_000_000, "/usage/queue_capacity"),
-                durability.equals("fsync"), Path.of(Objects.requireNonNullElse(u.spoolDir(), "./data/usage-spool")));
+                durability, Path.of(Objects.requireNonNullElse(u.spoolDir(), "./data/usage-spool")));
     }
 
     private GatewayConfig.RoutingSettings routing(ConfigFile.Routing r) {

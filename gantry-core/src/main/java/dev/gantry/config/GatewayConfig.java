@@ -2,17 +2,18 @@ package dev.gantry.config;
 
 import dev.gantry.catalog.Deployment;
 import dev.gantry.catalog.Model;
-import dev.gantry.catalog.Secret;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
 import dev.gantry.catalog.ModelCatalog;
 import dev.gantry.catalog.Provider;
+import dev.gantry.catalog.Secret;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** The validated, immutable configuration the gateway runs with. */
@@ -135,11 +136,26 @@ public record GatewayConfig(ServerSettings server, DatabaseSettings database, Op
 
     /**
      * Usage rows are written in batches of up to {@code batchSize}, at least every
-     * {@code flushInterval}, through a spool in {@code spoolDir}. {@code durable}: a complete
-     * answer's last byte waits until its usage is synced to the spool (else the spool is synced
-     * every flush interval and answers do not wait).
+     * {@code flushInterval}, through a spool in {@code spoolDir}; {@code durability} says what a
+     * complete answer's last byte waits for.
      */
-    public record UsageSettings(int batchSize, Duration flushInterval, int queueCapacity, boolean durable, Path spoolDir) {}
+    public record UsageSettings(int batchSize, Duration flushInterval, int queueCapacity, UsageDurability durability, Path spoolDir) {}
+
+    /** What a complete answer's last byte waits for before it goes out. */
+    public enum UsageDurability {
+        /**
+         * Its usage written to the spool file: in the operating system's page cache, which outlives
+         * the gateway process (a crash, {@code kill -9}, the OOM killer). The spool is synced every
+         * flush interval, so a crash of the whole machine may lose that interval.
+         */
+        WRITE,
+        /** Its usage synced to the spool's disk (one fsync per group of answers): a power cut loses nothing. */
+        FSYNC,
+        /** Nothing: the spool is written and synced every flush interval, and a killed process may lose that interval. */
+        BATCHED;
+
+        public String configName() { return name().toLowerCase(Locale.ROOT); }
+    }
 
     public GatewayConfig withPort(int port) {
         return new GatewayConfig(server.withPort(port), database, redisUrl, usage, routing, governance, monitoring, providers, catalog);

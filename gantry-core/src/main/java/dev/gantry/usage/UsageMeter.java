@@ -7,12 +7,23 @@ import java.util.Optional;
 /**
  * Works out what a request consumed, from what the upstream reported or, where it reported
  * nothing (servers that ignore {@code include_usage}, cancelled or cut streams), from a tokenizer.
- * Runs on the usage recorder's thread, never on the request path.
+ * Reading a report is cheap enough for the request path ({@link #measureIfReported}); the
+ * tokenizer is not, and runs on the usage recorder's thread ({@link #measure}).
  */
 public final class UsageMeter {
     private final TokenEstimator estimator;
 
     public UsageMeter(TokenEstimator estimator) { this.estimator = estimator; }
+
+    /**
+     * What the request consumed if no tokenizer is needed to tell: the upstream reported it, or
+     * the request consumed nothing. Empty when {@link #measure} must estimate.
+     */
+    public Optional<TokenUsage> measureIfReported(Endpoint endpoint, Dialect upstream, boolean sse, Outcome outcome,
+                                                  ResponseSample sample) {
+        if (endpoint == Endpoint.COUNT_TOKENS || outcome == Outcome.ERROR) return Optional.of(TokenUsage.NONE);
+        return outcome == Outcome.OK ? reported(upstream, sse, sample) : Optional.empty();
+    }
 
     /**
      * @param upstream     the protocol the upstream answered in (its vocabulary is in the sample)

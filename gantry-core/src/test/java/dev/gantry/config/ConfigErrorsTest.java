@@ -48,6 +48,15 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void anUnknownUsageDurabilityNamesTheOnesThereAre() {
+        loading("""
+                usage:
+                  durability: sometimes
+                """)
+                .hasMessage("bad.yaml line 2: usage.durability: must be 'write', 'fsync' or 'batched', got 'sometimes'");
+    }
+
+    @Test
     void aDeploymentWithNoProvidersDeclaredSaysSo() {
         loading("""
                 models:

@@ -31,6 +31,13 @@ class DefaultConfigTest {
     }
 
     @Test
+    void answersWaitForTheirUsageToBeWrittenToTheSpoolByDefault() {
+        assertThat(ConfigLoader.defaults().usage().durability()).isEqualTo(GatewayConfig.UsageDurability.WRITE);
+        assertThat(ConfigLoader.parse("usage: { durability: fsync }", "u.yaml", NO_ENV).usage().durability())
+                .isEqualTo(GatewayConfig.UsageDurability.FSYNC);
+    }
+
+    @Test
     void sectionsGivenWithoutFieldsKeepTheirDefaults() {
         GatewayConfig config = ConfigLoader.parse("server:\n  host: 127.0.0.1\ndatabase:\n", "partial.yaml", NO_ENV);
 

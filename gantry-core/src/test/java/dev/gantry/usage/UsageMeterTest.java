@@ -52,6 +52,18 @@ class UsageMeterTest {
     }
 
     @Test
+    void withoutATokenizerOnlyAReportedCompleteAnswerOrAFailureIsMeasured() {
+        assertThat(METER.measureIfReported(Endpoint.CHAT_COMPLETIONS, Dialect.OPENAI, false, Outcome.OK, whole(OPENAI_COMPLETION)))
+                .contains(new TokenUsage(19, 10, 6, false));
+        assertThat(METER.measureIfReported(Endpoint.CHAT_COMPLETIONS, Dialect.OPENAI, true, Outcome.OK,
+                whole(openAiStream(false, "Hi")))).as("nothing reported: must be estimated").isEmpty();
+        assertThat(METER.measureIfReported(Endpoint.CHAT_COMPLETIONS, Dialect.OPENAI, true, Outcome.CANCELLED,
+                whole(openAiStream(true, "Hi")))).as("cut short: the report, if any, is not the whole").isEmpty();
+        assertThat(METER.measureIfReported(Endpoint.CHAT_COMPLETIONS, Dialect.OPENAI, false, Outcome.ERROR, whole("{}")))
+                .contains(TokenUsage.NONE);
+    }
+
+    @Test
     void reportedUsageOfAnOpenAiStream() {
         TokenUsage usage = METER.measure(Endpoint.CHAT_COMPLETIONS, Dialect.OPENAI, true, Outcome.OK, REQUEST,
                 whole(openAiStream(true, "Hi", " there")));

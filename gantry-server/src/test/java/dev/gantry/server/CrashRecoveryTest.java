@@ -21,20 +21,27 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code kill -9} of a gateway process under load loses no usage: every request whose client saw
- * a complete answer has its row after the restart, once.
+ * a complete answer has its row after the restart, once. In {@code write} durability the event
+ * loops spool the records of answers that report their usage, and the spool thread those that must
+ * be estimated; in {@code fsync} durability the spool thread spools them all: half the requests go
+ * to an upstream that reports no usage, so that each path is killed mid-way.
  */
 class CrashRecoveryTest {
     @TempDir
     Path dir;
 
-    @Test
-    void everyCompletedAnswerHasItsUsageRowAfterAKill9AndRestart() throws Exception {
-        try (var sim = UpstreamSimulator.start(SimBehaviour.healthy().withExpectedApiKey(PROVIDER_KEY).withChunks(20).withChunkDelayMs(5))) {
+    @ParameterizedTest
+    @ValueSource(strings = {"write", "fsync"})
+    void everyCompletedAnswerHasItsUsageRowAfterAKill9AndRestart(String durability) throws Exception {
+        var behaviour = SimBehaviour.healthy().withExpectedApiKey(PROVIDER_KEY).withChunks(20).withChunkDelayMs(5);
+        try (var sim = UpstreamSimulator.start(behaviour);
+             var silentSim = UpstreamSimulator.start(behaviour.withFault(SimBehaviour.Fault.NO_USAGE))) {
             int port;
             try (var socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
@@ -43,12 +50,15 @@ class CrashRecoveryTest {
             Files.writeString(config, """
                     server: { port: %d, host: 127.0.0.1, event_loops: 2 }
                     database: { url: "jdbc:h2:file:%s" }
-                    usage: { spool_dir: "%s", flush_interval_ms: 500 }
+                    usage: { spool_dir: "%s", flush_interval_ms: 500, durability: %s }
                     providers:
                       - { name: sim, type: openai, base_url: "%s/v1", api_key: %s }
+                      - { name: silent, type: openai, base_url: "%s/v1", api_key: %s }
                     models:
                       - { name: m, deployments: [ { provider: sim, model: x } ] }
-                    """.formatted(port, dir.resolve("db/gantry"), dir.resolve("spool"), sim.baseUrl(), PROVIDER_KEY));
+                      - { name: m-estimated, deployments: [ { provider: silent, model: x } ] }
+                    """.formatted(port, dir.resolve("db/gantry"), dir.resolve("spool"), durability, sim.baseUrl(), PROVIDER_KEY,
+                    silentSim.baseUrl(), PROVIDER_KEY));
             var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             String base = "http://127.0.0.1:" + port;
 
@@ -59,20 +69,23 @@ class CrashRecoveryTest {
 
             assertThat(key).as("a key for the load").startsWith("sk-gantry-");
             var completed = new ConcurrentLinkedQueue<String>();
+            var completedEstimated = new java.util.concurrent.atomic.AtomicInteger();
             var lastProblem = new java.util.concurrent.atomic.AtomicReference<String>("none");
             var running = new AtomicBoolean(true);
             ExecutorService clients = Executors.newFixedThreadPool(8);
             for (int c = 0; c < 8; c++) {
+                String model = c % 2 == 0 ? "m" : "m-estimated";
                 clients.submit(() -> {
                     while (running.get()) {
                         try {
                             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
                                     .header("authorization", "Bearer " + key).timeout(Duration.ofSeconds(5))
                                     .POST(HttpRequest.BodyPublishers.ofString(
-                                            "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
+                                            "{\"model\":\"" + model + "\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")).build(),
                                     HttpResponse.BodyHandlers.ofString());
                             if (r.statusCode() == 200 && r.body().endsWith("data: [DONE]\n\n")) {
                                 completed.add(r.headers().firstValue("x-gantry-request-id").orElseThrow());
+                                if (model.equals("m-estimated")) completedEstimated.incrementAndGet();
                             } else {
                                 lastProblem.set(r.statusCode() + " " + r.body());
                             }
@@ -83,7 +96,7 @@ class CrashRecoveryTest {
                     return null;
                 });
             }
-            for (int i = 0; i < 200 && completed.size() < 50; i++) Thread.sleep(50); // load for a while
+            for (int i = 0; i < 200 && (completed.size() < 50 || completedEstimated.get() < 20); i++) Thread.sleep(50); // load for a while
             gateway.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
             gateway.waitFor(10, TimeUnit.SECONDS);
             running.set(false);
@@ -91,6 +104,7 @@ class CrashRecoveryTest {
             assertThat(clients.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
             assertThat(completed).as("requests completed before the kill (last problem: %s; log: %s)", lastProblem.get(),
                     Files.readString(dir.resolve("gateway.log"))).hasSizeGreaterThan(20);
+            assertThat(completedEstimated.get()).as("requests completed whose usage had to be estimated").isGreaterThan(5);
 
             Process restarted = startGateway(config, base, http);
             try {

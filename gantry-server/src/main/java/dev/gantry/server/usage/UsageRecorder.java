@@ -1,5 +1,6 @@
 package dev.gantry.server.usage;
 
+import dev.gantry.config.GatewayConfig.UsageDurability;
 import dev.gantry.config.GatewayConfig.UsageSettings;
 import dev.gantry.server.ops.GatewayMetrics;
 import dev.gantry.store.UsageRepository;
@@ -9,41 +10,51 @@ import dev.gantry.usage.TokenUsage;
 import dev.gantry.usage.UsageMeter;
 import dev.gantry.usage.UsageRecord;
 import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes usage off the request path, makes it durable, and stores it.
+ * Makes usage durable before an answer ends, and stores it off the request path.
  *
- * <p>Design: two platform threads and two bounded queues.
+ * <p>Design: the request threads, one spool thread, one store thread, two bounded queues.
  * <ol>
- *   <li>Request threads {@link #record} an event (a non-blocking offer), with, for a complete
- *       answer, the step that sends its last byte.</li>
- *   <li>The <em>spool</em> thread takes whatever has queued up, measures tokens (the upstream's
- *       report, or a tokenizer estimate) and prices them, appends the records to the
- *       {@link UsageSpool} and syncs it once for the whole group (group commit), then lets each
- *       waiting answer finish on its own event loop. So a client that saw a complete answer has its
- *       usage on disk, whatever happens next. In {@code batched} durability the answers do not
- *       wait and the spool is synced once per flush interval: faster, and a {@code kill -9} may
- *       lose that interval.</li>
+ *   <li>In {@code write} durability (the default), a request whose upstream reported its usage
+ *       (nearly all) is measured and priced on its own event loop, and its record appended to the
+ *       {@link UsageSpool} there, before its answer's last byte goes out: a write into the
+ *       operating system's page cache, which outlives this process whatever happens to it. No
+ *       other thread is involved, so the answer waits for no hand-over and no wake-up.</li>
+ *   <li>Requests that need a tokenizer estimate (costly; not on an event loop), and every request
+ *       in the other durabilities, are offered to the <em>spool</em> thread with, for a complete
+ *       answer, the step that sends its last byte. It measures, prices and appends them as a group;
+ *       in {@code fsync} durability it then syncs the spool once for the group (group commit), so
+ *       that a crash of the whole machine loses nothing either; then it lets each waiting answer
+ *       finish on its own event loop. In {@code batched} durability answers do not wait, and a
+ *       {@code kill -9} may lose a flush interval. The spool thread also syncs the spool every
+ *       flush interval and makes its next segment ahead of need.</li>
  *   <li>The <em>store</em> thread gathers records for up to one flush interval, inserts them and adds them to the
- *       roll-ups in one transaction, updates metrics, writes the access-log lines, and moves the spool's checkpoint. While the
- *       database is down it retries the same batch with back-off; records wait in the spool.</li>
+ *       roll-ups in one transaction, updates metrics, writes the access-log lines, tells the
+ *       listeners (traces, alerts) and moves the spool's checkpoint. While the database is down it
+ *       retries the same batch with back-off; records wait in the spool.</li>
  * </ol>
- * On start-up {@link #replay} stores what the spool holds past its checkpoint, exactly once.
- * Events offered while the first queue is full are dropped (counted in {@code gantry_usage_dropped})
- * and their answers finish at once: the queue holds 100,000 by default. If the database is down so
- * long that the second queue fills, records stay in the spool until the next start instead of
- * making answers wait.
+ * Records reach the store thread in the order of their place in the spool (the spool tells their
+ * place under its append lock), so the checkpoint after a batch passes only stored records. On
+ * start-up {@link #replay} stores what the spool holds past its checkpoint, exactly once.
+ * Events offered while the spool thread's queue is full are dropped (counted in
+ * {@code gantry_usage_dropped}) and their answers finish at once: the queue holds 100,000 by
+ * default. If the database is down so long that the store thread's queue fills, records stay in
+ * the spool until the next start instead of making answers wait.
  */
 public final class UsageRecorder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
@@ -53,8 +64,38 @@ public final class UsageRecorder implements AutoCloseable {
 
     private record Pending(UsageEvent event, Context context, Runnable whenDurable) {}
 
-    /** A record on its way to the database: what the store thread needs, nothing more. */
-    private record Spooled(UsageRecord record, String modelTag, UsageSpool.Position position) {}
+    /** A request's facts with its record, measured and priced. */
+    private record Measured(UsageEvent event, UsageRecord record) {}
+
+    /** The requests one event loop spooled in the current turn of the loop, and their waiting answers. */
+    private static final class LoopTurn {
+        record Taken(List<Measured> measured, List<Runnable> answers) {}
+
+        private List<Measured> measured = new ArrayList<>();
+        private List<Runnable> answers = new ArrayList<>();
+
+        boolean isEmpty() { return measured.isEmpty(); }
+
+        void add(Measured m, Runnable answer) {
+            measured.add(m);
+            if (answer != null) answers.add(answer);
+        }
+
+        Taken take() {
+            var taken = new Taken(measured, answers);
+            measured = new ArrayList<>();
+            answers = new ArrayList<>();
+            return taken;
+        }
+    }
+
+    /**
+     * A record on its way to the database: what the store thread needs, nothing more.
+     *
+     * @param position where it ends in the spool, or null if the spool could not take it
+     * @param event    the request's facts for the listeners, or null if there are none
+     */
+    private record Spooled(UsageRecord record, String modelTag, UsageSpool.Position position, UsageEvent event) {}
 
     private final UsageRepository repository;
     private final UsageMeter meter;
@@ -73,6 +114,7 @@ public final class UsageRecorder implements AutoCloseable {
     private boolean checkpointHeld;
     private volatile Consumer<List<UsageRecord>> afterStore = records -> {};
     private final List<BiConsumer<UsageEvent, UsageRecord>> completed = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<LoopTurn> turns = ThreadLocal.withInitial(LoopTurn::new);
 
     public UsageRecorder(UsageRepository repository, UsageMeter meter, SelfHostedCost selfHosted, GatewayMetrics metrics,
                          UsageSettings settings, UsageSpool spool) {
@@ -107,9 +149,9 @@ public final class UsageRecorder implements AutoCloseable {
     public void afterStore(Consumer<List<UsageRecord>> hook) { this.afterStore = hook; }
 
     /**
-     * Called on the spool thread with each measured request, after its answer was let go: for work
-     * that needs the request's facts and its tokens (traces, error-rate alerts). Keep it short; it
-     * delays the next batch.
+     * Called on the store thread with each request once its batch is stored (within about a flush
+     * interval of its answer): for work that needs the request's facts and its tokens (traces,
+     * error-rate alerts). Keep it short; it delays the next batch. Register before {@link #start}.
      */
     public void onCompleted(BiConsumer<UsageEvent, UsageRecord> listener) { completed.add(listener); }
 
@@ -119,13 +161,23 @@ public final class UsageRecorder implements AutoCloseable {
     }
 
     /**
-     * Hands over a finished request; never blocks.
+     * Hands over a finished request. It never waits for another thread; in {@code write}
+     * durability it may write the request's record to the spool file itself (into the page cache).
      *
      * @param whenDurable for a complete answer, what sends its last byte: run on the caller's event
-     *                    loop once the usage is on disk (at once in batched mode); null otherwise
+     *                    loop once the usage is durable as configured (at once, on this thread, if it
+     *                    already is or in batched durability); null otherwise
      */
     public void record(UsageEvent event, Context context, Runnable whenDurable) {
-        boolean waits = whenDurable != null && settings.durable();
+        if (settings.durability() == UsageDurability.WRITE) {
+            Optional<TokenUsage> usage = meter.measureIfReported(event.endpoint(), event.upstreamDialect(), event.sse(),
+                    event.outcome(), event.response());
+            if (usage.isPresent()) {
+                spoolHere(new Measured(event, toRecord(event, usage.get())), whenDurable);
+                return;
+            }
+        }
+        boolean waits = whenDurable != null && settings.durability() != UsageDurability.BATCHED;
         if (!incoming.offer(new Pending(event, context, waits ? whenDurable : null))) {
             metrics.usageDropped();
             log.warn("usage queue full, dropped the record of request {}", event.requestId());
@@ -136,63 +188,84 @@ public final class UsageRecorder implements AutoCloseable {
         if (whenDurable != null && !waits) whenDurable.run();
     }
 
+    /**
+     * Spools a measured request on the caller's thread. On an event loop the records of one turn of
+     * the loop are gathered and written together at its end, then their answers end: one write to
+     * the operating system per turn rather than per request (each costs microseconds on a virtual
+     * machine), at the price of answers waiting for the rest of the turn's input to be read.
+     */
+    private void spoolHere(Measured measured, Runnable whenDurable) {
+        Context current = Context.isOnEventLoopThread() ? Vertx.currentContext() : null;
+        if (current == null) {
+            spoolAll(List.of(measured));
+            if (whenDurable != null) whenDurable.run();
+            return;
+        }
+        LoopTurn turn = turns.get();
+        if (turn.isEmpty()) current.runOnContext(v -> endTurn(turn));
+        turn.add(measured, whenDurable);
+    }
+
+    private void endTurn(LoopTurn turn) {
+        LoopTurn.Taken taken = turn.take(); // an answer ended below may start the next turn's records
+        try {
+            spoolAll(taken.measured());
+        } finally { // never hang an answer, even when the disk fails
+            for (Runnable answer : taken.answers()) answer.run();
+        }
+    }
+
     private void spoolLoop() {
         var batch = new ArrayList<Pending>(settings.batchSize());
         long lastSync = System.nanoTime();
-        boolean unsynced = false;
+        boolean syncsBeforeAnswering = settings.durability() == UsageDurability.FSYNC;
         while (!closing || !incoming.isEmpty()) {
             try {
+                prepareNextSegment();
                 Pending first = nextPending();
                 if (first != null) {
                     batch.add(first);
                     incoming.drainTo(batch, settings.batchSize() - 1);
-                    List<Spooled> records = spool(batch);
-                    unsynced = true;
-                    boolean anyWaiting = batch.stream().anyMatch(p -> p.whenDurable() != null);
-                    if (anyWaiting || System.nanoTime() - lastSync > settings.flushInterval().toNanos()) {
-                        spool.force();
-                        lastSync = System.nanoTime();
-                        unsynced = false;
+                    try {
+                        spool(batch);
+                        if (syncsBeforeAnswering && batch.stream().anyMatch(p -> p.whenDurable() != null)) {
+                            spool.force();
+                            lastSync = System.nanoTime();
+                        }
+                    } finally { // never hang an answer, even when the disk fails
+                        for (Pending p : batch) {
+                            if (p.whenDurable() != null) p.context().runOnContext(v -> p.whenDurable().run());
+                        }
+                        batch.clear();
                     }
-                    for (Pending p : batch) {
-                        if (p.whenDurable() != null) p.context().runOnContext(v -> p.whenDurable().run());
-                    }
-                    forward(records);
-                    tellCompleted(batch, records);
-                    batch.clear();
-                } else if (unsynced) {
+                }
+                if (System.nanoTime() - lastSync >= settings.flushInterval().toNanos()) {
                     spool.force();
                     lastSync = System.nanoTime();
-                    unsynced = false;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (Throwable e) { // the disk is full or failing: store what can be, keep the thread alive
-                log.error("usage batch of {} could not be spooled; storing it without the spool's protection", batch.size(), e);
-                var unspooled = new ArrayList<Spooled>(batch.size());
-                for (Pending p : batch) {
-                    try {
-                        var model = p.event().model();
-                        unspooled.add(new Spooled(toRecord(p.event()), model == null ? "none" : model.name(), null));
-                    } catch (RuntimeException measureFailed) {
-                        log.error("usage of request {} lost", p.event().requestId(), measureFailed);
-                        p.event().grant().endAtWorstCase();
-                    }
-                    if (p.whenDurable() != null) p.context().runOnContext(v -> p.whenDurable().run()); // never hang an answer
-                }
-                forward(unspooled);
-                batch.clear();
+            } catch (RuntimeException e) {
+                log.error("usage spool could not be synced", e);
             }
         }
         spool.force();
     }
 
+    private void prepareNextSegment() {
+        try {
+            spool.prepareNextSegment();
+        } catch (RuntimeException e) { // an append will try again when it needs the segment
+            log.warn("usage spool: could not make the next segment ahead of need: {}", e.getMessage());
+        }
+    }
+
     /**
      * The next event, waiting up to one flush interval. It looks at the queue for a few
      * microseconds before it blocks: a blocked thread takes a futex wake-up and a trip through the
-     * scheduler to start again, tens of microseconds on a virtual machine, and in {@code fsync}
-     * durability every answer waits for this thread. The spin follows work only, so an idle
+     * scheduler to start again, tens of microseconds on a virtual machine, and unless durability
+     * is {@code batched} every answer waits for this thread. The spin follows work only, so an idle
      * gateway does not spin.
      */
     private Pending nextPending() throws InterruptedException {
@@ -205,58 +278,63 @@ public final class UsageRecorder implements AutoCloseable {
         return incoming.poll(settings.flushInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void tellCompleted(List<Pending> batch, List<Spooled> records) {
-        if (completed.isEmpty()) return;
-        for (int i = 0; i < batch.size(); i++) {
-            for (var listener : completed) {
-                try {
-                    listener.accept(batch.get(i).event(), records.get(i).record());
-                } catch (RuntimeException e) {
-                    log.warn("usage listener failed on request {}", batch.get(i).event().requestId(), e);
-                }
-            }
-        }
-    }
-
     /**
-     * Passes records to the store thread. If its queue is full (the database has been down a long
-     * while), the records stay safe in the spool only: the checkpoint stops before them, and the
-     * next start stores them. Answers never wait for the database.
+     * Passes a record to the store thread. If its queue is full (the database has been down a long
+     * while), the record stays safe in the spool only: the checkpoint stops before it, and the
+     * next start stores it. Answers never wait for the database.
      */
-    private void forward(List<Spooled> records) {
-        for (Spooled s : records) {
-            if (!spooled.offer(s)) {
-                if (!overflowed) log.error("usage store far behind: records now wait in the spool until the next start");
-                overflowed = true;
-                metrics.usageDropped();
-            }
+    private void forward(Spooled record) {
+        if (!spooled.offer(record)) {
+            if (!overflowed) log.error("usage store far behind: records now wait in the spool until the next start");
+            overflowed = true;
+            metrics.usageDropped();
         }
     }
 
-    private List<Spooled> spool(List<Pending> batch) {
-        var records = new ArrayList<UsageRecord>(batch.size());
-        var lines = new ArrayList<byte[]>(batch.size());
+    /** Measures and prices a group of requests (estimating what was not reported), and spools them. */
+    private void spool(List<Pending> batch) {
+        var measured = new ArrayList<Measured>(batch.size());
         for (Pending p : batch) {
-            UsageRecord r = toRecord(p.event());
-            records.add(r);
-            lines.add(UsageSpool.encode(r));
+            UsageEvent e = p.event();
+            try {
+                measured.add(new Measured(e, toRecord(e, meter.measure(e.endpoint(), e.upstreamDialect(), e.sse(),
+                        e.outcome(), e.requestBody(), e.response()))));
+            } catch (RuntimeException measureFailed) {
+                log.error("usage of request {} lost", e.requestId(), measureFailed);
+                e.grant().endAtWorstCase();
+            }
         }
-        List<UsageSpool.Position> positions = spool.append(lines);
-        var out = new ArrayList<Spooled>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            var model = batch.get(i).event().model();
-            out.add(new Spooled(records.get(i), model == null ? "none" : model.name(), positions.get(i)));
+        if (!measured.isEmpty()) spoolAll(measured);
+    }
+
+    /** Writes the records to the spool in one write, and passes them on to the store thread in spool order. */
+    private void spoolAll(List<Measured> measured) {
+        var lines = new ArrayList<byte[]>(measured.size());
+        for (Measured m : measured) lines.add(UsageSpool.encode(m.record()));
+        var forwarded = new AtomicBoolean();
+        try {
+            spool.append(lines, positions -> {
+                for (int i = 0; i < measured.size(); i++) forward(spooled(measured.get(i), positions.get(i)));
+                forwarded.set(true);
+            });
+        } catch (RuntimeException e) { // the disk is full or failing: store what can be
+            log.error("usage of {} request(s) could not be spooled; storing it without the spool's protection", measured.size(), e);
+            if (!forwarded.get()) {
+                for (Measured m : measured) forward(spooled(m, null));
+            }
         }
-        return out;
+    }
+
+    private Spooled spooled(Measured m, UsageSpool.Position position) {
+        var model = m.event().model();
+        return new Spooled(m.record(), model == null ? "none" : model.name(), position, completed.isEmpty() ? null : m.event());
     }
 
     /**
-     * Measures and prices the request, and ends its grant with that right away: its parallel slots
-     * free up and its budgets settle before the record is even spooled. A grant ended here may be
-     * ended again if the batch must be measured a second time; the second end is ignored.
+     * Prices the request, and ends its grant with that right away: its parallel slots free up and
+     * its budgets settle before the record is even spooled.
      */
-    private UsageRecord toRecord(UsageEvent e) {
-        TokenUsage usage = meter.measure(e.endpoint(), e.upstreamDialect(), e.sse(), e.outcome(), e.requestBody(), e.response());
+    private UsageRecord toRecord(UsageEvent e, TokenUsage usage) {
         long cost = cost(e, usage);
         e.grant().end(cost, usage.totalTokens());
         return new UsageRecord(e.requestId(), e.timestamp(), e.keyId(), e.userId(), e.teamId(), e.endpoint().path(),
@@ -298,7 +376,8 @@ public final class UsageRecorder implements AutoCloseable {
                 for (Spooled s : batch) if (s.record().keyId() != null) records.add(s.record());
                 if (!store(records)) checkpointHeld = true; // leave them for the replay at the next start
                 else afterStore.accept(records);
-                UsageSpool.Position last = batch.getLast().position();
+                UsageSpool.Position last = null; // records come in spool order; those that missed the spool have none
+                for (Spooled s : batch) if (s.position() != null) last = s.position();
                 if (!checkpointHeld && !overflowed && last != null) spool.checkpoint(last);
                 var all = new ArrayList<UsageRecord>(batch.size());
                 for (Spooled s : batch) {
@@ -306,6 +385,7 @@ public final class UsageRecorder implements AutoCloseable {
                     all.add(s.record());
                 }
                 accessLog.write(all);
+                tellCompleted(batch);
                 batch.clear();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -317,13 +397,26 @@ public final class UsageRecorder implements AutoCloseable {
         }
     }
 
+    private void tellCompleted(List<Spooled> batch) {
+        for (Spooled s : batch) {
+            if (s.event() == null) continue;
+            for (var listener : completed) {
+                try {
+                    listener.accept(s.event(), s.record());
+                } catch (RuntimeException e) {
+                    log.warn("usage listener failed on request {}", s.event().requestId(), e);
+                }
+            }
+        }
+    }
+
     /**
      * Waits up to one flush interval for the batch to fill. Each commit costs the database far more
      * than each row (H2 rewrites every B-tree page a commit touched), and the spool already keeps
      * the records safe, so fewer, fuller commits are pure gain: at 1,000 req/s this cut the store
      * thread's CPU by an order of magnitude. It looks at the queue every few milliseconds rather
-     * than waiting on it, since a waiting consumer is woken by every record the spool thread hands
-     * over: a futex call on each side per request.
+     * than waiting on it, since a waiting consumer is woken by every record handed over: a futex
+     * call on each side per request.
      */
     private void gatherBatch(List<Spooled> batch) throws InterruptedException {
         long deadline = System.nanoTime() + settings.flushInterval().toNanos();
@@ -364,8 +457,8 @@ public final class UsageRecorder implements AutoCloseable {
     public void close() {
         closing = true;
         try {
-            spoolThread.join(Duration.ofSeconds(15));
-            storeThread.join(Duration.ofSeconds(15));
+            if (spoolThread.getState() != Thread.State.NEW) spoolThread.join(Duration.ofSeconds(15));
+            if (storeThread.getState() != Thread.State.NEW) storeThread.join(Duration.ofSeconds(15));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

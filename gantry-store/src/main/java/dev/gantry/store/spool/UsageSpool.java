@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -22,18 +23,25 @@ import java.util.stream.Stream;
  * between the client's answer and the database insert.
  *
  * <p>Design: records are appended to numbered segment files ({@code spool-000001.log}...) as JSON
- * lines by one writer thread, which calls {@link #force} once per group of records (group commit:
- * one fsync covers every request that arrived meanwhile). A checkpoint file names the segment and
- * offset up to which records are known to be in the database; the store thread moves it after
- * each insert and deletes segments wholly behind it. On start-up, {@link #replay} hands over every
- * record after the checkpoint. Records are replayed at least once; the database's request-id key
- * makes the ledger see each exactly once. A torn last line (killed mid-write) is skipped.
+ * lines. Appends may come from several threads at once (the event loops write their requests'
+ * records themselves): each reserves its bytes under a short lock, then writes them at that offset
+ * outside it. A record is safe from a crash of the process once written (the operating system
+ * holds it), and from a crash of the machine once someone has called {@link #force}: per group of
+ * records (group commit: one fsync covers every request that arrived meanwhile) or per interval,
+ * as the gateway's durability setting says. A checkpoint file names the segment and offset up to
+ * which records are known to be in the database; the store thread moves it after each insert and
+ * deletes segments wholly behind it. On start-up, {@link #replay} hands over every record after
+ * the checkpoint. Records are replayed at least once; the database's request-id key makes the
+ * ledger see each exactly once.
  *
  * <p>Each segment is filled with zeros when it is created, and records overwrite them: an
  * fdatasync of a file that grows must also write its inode (the new size and blocks), one more
  * disk write on every sync; over blocks already written it writes only the data (on this
- * machine's ext4, 87 us against 121 us median, and every answer waits for one). Replay stops where
- * the zeros begin.
+ * machine's ext4, 87 us against 121 us median). Zeros are also how replay tells written bytes
+ * from unwritten ones: a kill can leave a record torn (written in part) or missing (reserved, not
+ * yet written) before records that were written whole, so replay skips runs of zeros and the
+ * torn line before one, and reads on. Filling 16 MB takes tens of milliseconds, too long for an
+ * event loop: {@link #prepareNextSegment} makes the next segment ahead of need, off the request path.
  * A lock file keeps two processes from sharing a spool directory.
  */
 public final class UsageSpool implements AutoCloseable {
@@ -45,23 +53,49 @@ public final class UsageSpool implements AutoCloseable {
         }
     }
 
-    private static final long SEGMENT_BYTES = 16L << 20;
+    /** A segment file and the appends still writing to it, so that it is closed only once they are done. */
+    private static final class Segment {
+        final long number;
+        final FileChannel channel;
+        final AtomicInteger writing = new AtomicInteger();
+        long reserved;
+
+        Segment(long number, FileChannel channel) {
+            this.number = number;
+            this.channel = channel;
+        }
+    }
+
+    private static final long DEFAULT_SEGMENT_BYTES = 16L << 20;
     private static final int ZEROS_PER_WRITE = 1 << 20;
 
     private final Path dir;
+    private final long segmentBytes;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private FileChannel segment;
-    private long segmentNumber;
-    private long segmentSize;
+    private final Object appendLock = new Object();
+    /** Guarded by appendLock. */
+    private Segment current;
+    /** Guarded by appendLock: made ahead of need, taken when the current segment is full. */
+    private Segment prepared;
+    /** Guarded by appendLock: full segments whose last records may still be writing or unsynced. */
+    private final List<Segment> retired = new ArrayList<>();
+    /** Guarded by appendLock: the highest segment number made so far, by this process or an earlier one. */
+    private long lastNumber;
 
-    private UsageSpool(Path dir, FileChannel lockChannel, FileLock lock) {
+    private UsageSpool(Path dir, long segmentBytes, FileChannel lockChannel, FileLock lock) {
         this.dir = dir;
+        this.segmentBytes = segmentBytes;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        List<Long> existing = segments();
+        this.lastNumber = existing.isEmpty() ? 0 : existing.getLast();
     }
 
-    public static UsageSpool open(Path dir) {
+    public static UsageSpool open(Path dir) { return open(dir, DEFAULT_SEGMENT_BYTES); }
+
+    /** With segments of the given size: small ones let a test fill several. */
+    static UsageSpool open(Path dir, long segmentBytes) {
         try {
             Files.createDirectories(dir);
             FileChannel lockChannel = FileChannel.open(dir.resolve("spool.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -75,7 +109,7 @@ public final class UsageSpool implements AutoCloseable {
                 lockChannel.close();
                 throw new IllegalStateException("the usage spool " + dir + " is in use by another gantry process");
             }
-            return new UsageSpool(dir, lockChannel, lock);
+            return new UsageSpool(dir, segmentBytes, lockChannel, lock);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the usage spool " + dir + ": " + e.getMessage(), e);
         }
@@ -103,13 +137,19 @@ public final class UsageSpool implements AutoCloseable {
             }
             var batch = new ArrayList<UsageRecord>(batchSize);
             int lineStart = (int) Math.min(skip, data.length);
-            // up to the first zero byte, where the segment's unwritten rest begins; a last line without
-            // its newline is a write the kill cut short (its answer never went out) and is left out
-            for (int i = lineStart; i < data.length && data[i] != 0; i++) {
+            int lastLineEnd = lineStart;
+            for (int i = lineStart; i < data.length; i++) {
+                if (data[i] == 0) {
+                    // unwritten bytes: the segment's unused rest, or a record a kill stopped; what
+                    // precedes them since the last newline is a torn write whose answer never went out
+                    lineStart = i + 1;
+                    continue;
+                }
                 if (data[i] != '\n') continue;
                 UsageRecord r = SpoolCodec.decode(new String(data, lineStart, i - lineStart, StandardCharsets.UTF_8));
                 lineStart = i + 1;
-                if (r == null) continue; // a torn line from a write the kill cut short
+                lastLineEnd = lineStart;
+                if (r == null) continue; // a line a kill cut short and a later write ended
                 batch.add(r);
                 if (batch.size() == batchSize) {
                     store.accept(batch);
@@ -121,40 +161,107 @@ public final class UsageSpool implements AutoCloseable {
                 store.accept(batch);
                 replayed += batch.size();
             }
-            end = new Position(n, lineStart);
+            end = new Position(n, lastLineEnd);
         }
         checkpoint(end);
         return replayed;
     }
 
     /**
-     * Appends records (not yet durable: call {@link #force}) in one gathering write for the whole
-     * group. Returns the position after each. Writer thread only.
+     * Appends records in one write: reserves their bytes, tells {@code reserved} where each ends
+     * while still holding the reservation lock (so that whoever collects positions there sees them
+     * in file order, which the checkpoint relies on), then writes them. Safe from any thread; it
+     * blocks only for the write to the operating system, unless the segment must be created on the
+     * spot ({@link #prepareNextSegment} was not called in time).
      */
-    public List<Position> append(List<byte[]> lines) {
+    public void append(List<byte[]> lines, Consumer<List<Position>> reserved) {
+        int length = 0;
+        for (byte[] line : lines) length += line.length;
+        Segment segment;
+        long offset;
         try {
-            if (segment == null || segmentSize >= SEGMENT_BYTES) roll();
-            var buffers = new ByteBuffer[lines.size()];
-            var positions = new ArrayList<Position>(lines.size());
-            long end = segmentSize;
-            for (int i = 0; i < buffers.length; i++) {
-                buffers[i] = ByteBuffer.wrap(lines.get(i));
-                end += buffers[i].remaining();
-                positions.add(new Position(segmentNumber, end));
+            synchronized (appendLock) {
+                if (current == null || current.reserved + length > segmentBytes) roll();
+                segment = current;
+                offset = segment.reserved;
+                segment.reserved += length;
+                segment.writing.incrementAndGet();
+                var positions = new ArrayList<Position>(lines.size());
+                long end = offset;
+                for (byte[] line : lines) positions.add(new Position(segment.number, end += line.length));
+                reserved.accept(positions);
             }
-            while (segmentSize < end) segmentSize += segment.write(buffers);
-            return positions;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a usage spool segment: " + e.getMessage(), e);
+        }
+        try {
+            ByteBuffer buffer = lines.size() == 1 ? ByteBuffer.wrap(lines.getFirst()) : concat(lines, length);
+            while (buffer.hasRemaining()) segment.channel.write(buffer, offset + buffer.position());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the usage spool: " + e.getMessage(), e);
+        } finally {
+            segment.writing.decrementAndGet();
         }
+    }
+
+    private static ByteBuffer concat(List<byte[]> lines, int length) {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        for (byte[] line : lines) buffer.put(line);
+        return buffer.flip();
     }
 
     public static byte[] encode(UsageRecord record) { return SpoolCodec.encode(record); }
 
-    /** Makes everything appended so far survive a crash (fdatasync). Writer thread only. */
-    public void force() {
+    /**
+     * Creates and fills the next segment if the current one is half used, so that appends never
+     * wait for that. Call from a background thread now and then.
+     */
+    public void prepareNextSegment() {
+        long number;
+        synchronized (appendLock) {
+            if (prepared != null || current != null && current.reserved < segmentBytes / 2) return;
+            number = ++lastNumber;
+        }
         try {
-            if (segment != null) segment.force(false);
+            Segment next = create(number);
+            synchronized (appendLock) {
+                // an append that could not wait may have made a later segment meanwhile
+                if (current == null || current.number < number) {
+                    prepared = next;
+                    return;
+                }
+            }
+            next.channel.close();
+            Files.deleteIfExists(segmentFile(number));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a usage spool segment: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes everything written so far survive a crash of the machine (fdatasync), and closes full
+     * segments once their writes are done.
+     */
+    public void force() {
+        List<Segment> full;
+        Segment open;
+        synchronized (appendLock) {
+            full = new ArrayList<>(retired);
+            open = current;
+        }
+        try {
+            for (Segment segment : full) {
+                // no append starts on a full segment; if none was writing before the sync, the
+                // sync covered all its records and it can be closed
+                boolean idle = segment.writing.get() == 0;
+                segment.channel.force(false);
+                if (!idle) continue;
+                synchronized (appendLock) {
+                    retired.remove(segment);
+                }
+                segment.channel.close();
+            }
+            if (open != null) open.channel.force(false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot sync the usage spool: " + e.getMessage(), e);
         }
@@ -185,23 +292,29 @@ public final class UsageSpool implements AutoCloseable {
         }
     }
 
+    /** Under appendLock: moves on to the prepared segment, or makes one now. */
     private void roll() throws IOException {
-        if (segment != null) {
-            segment.force(false);
-            segment.close();
+        if (current != null) retired.add(current);
+        current = prepared != null ? prepared : create(++lastNumber);
+        prepared = null;
+    }
+
+    private Segment create(long number) throws IOException {
+        var channel = FileChannel.open(segmentFile(number), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            fillWithZeros(channel, segmentBytes);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
         }
-        List<Long> existing = segments();
-        segmentNumber = existing.isEmpty() ? 1 : existing.getLast() + 1;
-        segment = FileChannel.open(segmentFile(segmentNumber), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        fillWithZeros(segment);
-        segmentSize = 0;
+        return new Segment(number, channel);
     }
 
     /** Writes the segment's blocks once, and syncs them with its size, before any record goes in. */
-    private static void fillWithZeros(FileChannel channel) throws IOException {
-        ByteBuffer zeros = ByteBuffer.allocate(ZEROS_PER_WRITE);
-        for (long at = 0; at < SEGMENT_BYTES; at += ZEROS_PER_WRITE) {
-            zeros.clear();
+    private static void fillWithZeros(FileChannel channel, long bytes) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(ZEROS_PER_WRITE, bytes));
+        for (long at = 0; at < bytes; at += zeros.capacity()) {
+            zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - at));
             while (zeros.hasRemaining()) channel.write(zeros, at + zeros.position());
         }
         channel.force(true);
@@ -218,12 +331,15 @@ public final class UsageSpool implements AutoCloseable {
 
     private Path segmentFile(long n) { return dir.resolve("spool-%06d.log".formatted(n)); }
 
+    /** Syncs and closes the segments; appends must have stopped. */
     @Override
     public void close() {
         try {
-            if (segment != null) {
-                segment.force(false);
-                segment.close();
+            force();
+            synchronized (appendLock) {
+                for (Segment segment : retired) segment.channel.close();
+                if (current != null) current.channel.close();
+                if (prepared != null) prepared.channel.close();
             }
             lock.release();
             lockChannel.close();

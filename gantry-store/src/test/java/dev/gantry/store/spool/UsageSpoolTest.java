@@ -38,10 +38,17 @@ class UsageSpoolTest {
     /** Appends and syncs in a spool opened and closed for the purpose, as a run of the gateway would. */
     private List<Position> appendInOneRun(List<UsageRecord> records) {
         try (UsageSpool spool = UsageSpool.open(dir)) {
-            List<Position> positions = spool.append(records.stream().map(UsageSpool::encode).toList());
+            List<Position> positions = append(spool, records);
             spool.force();
             return positions;
         }
+    }
+
+    /** Appends the records as one group; returns where each ends. */
+    private static List<Position> append(UsageSpool spool, List<UsageRecord> records) {
+        var positions = new ArrayList<Position>();
+        spool.append(records.stream().map(UsageSpool::encode).toList(), positions::addAll);
+        return positions;
     }
 
     /** What a restart would replay. */
@@ -127,7 +134,7 @@ class UsageSpoolTest {
     void replaySkipsWhatIsBehindTheCheckpoint() {
         List<UsageRecord> written = records(4);
         try (UsageSpool spool = UsageSpool.open(dir)) {
-            List<Position> positions = spool.append(written.stream().map(UsageSpool::encode).toList());
+            List<Position> positions = append(spool, written);
             spool.force();
             spool.checkpoint(positions.get(1));
         }
@@ -140,8 +147,8 @@ class UsageSpoolTest {
         List<UsageRecord> stored = List.of(record("r1", "модель-ü"), record("r2", "模型-🚀"), record("r3", "модель-ü"));
         List<UsageRecord> pending = List.of(record("r4", "модель-ü"), record("r5", "plain"));
         try (UsageSpool spool = UsageSpool.open(dir)) {
-            List<Position> positions = spool.append(stored.stream().map(UsageSpool::encode).toList());
-            spool.append(pending.stream().map(UsageSpool::encode).toList());
+            List<Position> positions = append(spool, stored);
+            append(spool, pending);
             spool.force();
             spool.checkpoint(positions.getLast());
         }
@@ -210,7 +217,7 @@ class UsageSpoolTest {
 
         try (UsageSpool spool = UsageSpool.open(dir)) {
             spool.replay(100, batch -> {});
-            List<Position> positions = spool.append(List.of(UsageSpool.encode(record("next", "m"))));
+            List<Position> positions = append(spool, List.of(record("next", "m")));
             assertThat(positions.getFirst().segment()).isEqualTo(2);
             spool.force();
             assertThat(segmentFiles()).containsExactly("spool-000001.log", "spool-000002.log");
@@ -233,6 +240,67 @@ class UsageSpoolTest {
         assertThat(segmentFiles()).containsExactly("spool-000002.log");
         assertThat(new String(Files.readAllBytes(dir.resolve("checkpoint")), StandardCharsets.US_ASCII).trim())
                 .isEqualTo("2 " + UsageSpool.encode(second.getFirst()).length);
+    }
+
+    @Test
+    void recordsAppendedFromManyThreadsAtOnceAreAllReplayedAndTheirPositionsAreToldInFileOrder() throws Exception {
+        int threads = 4;
+        int each = 500;
+        var told = new ArrayList<Position>(); // appended to under the spool's lock, as the recorder's queue is
+        var start = new java.util.concurrent.CountDownLatch(1);
+        try (UsageSpool spool = UsageSpool.open(dir, 64 << 10); var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            var done = new ArrayList<java.util.concurrent.Future<?>>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < each; i++) {
+                        if (i % 50 == 0) spool.prepareNextSegment();
+                        spool.append(List.of(UsageSpool.encode(record("t" + thread + "-" + i, "m"))), told::addAll);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (var f : done) f.get();
+            spool.force();
+        }
+
+        assertThat(told).hasSize(threads * each).isSorted();
+        assertThat(segmentFiles()).as("64 KB segments").hasSizeGreaterThan(4);
+        assertThat(replay()).extracting(UsageRecord::requestId).doesNotHaveDuplicates().hasSize(threads * each);
+    }
+
+    @Test
+    void recordsWrittenAfterOneAKillLeftUnwrittenOrTornAreReplayed() throws IOException {
+        // appends reserve their place first and write after: a kill can stop one that began before
+        // others that finished, leaving zeros (not written at all) or part of a line before them
+        List<UsageRecord> written = records(4);
+        List<Position> positions = appendInOneRun(written);
+        byte[] data = Files.readAllBytes(dir.resolve("spool-000001.log"));
+        int secondStart = (int) positions.get(0).offset();
+        int thirdStart = (int) positions.get(1).offset();
+        int thirdEnd = (int) positions.get(2).offset();
+        java.util.Arrays.fill(data, secondStart, thirdStart, (byte) 0); // the second never written
+        java.util.Arrays.fill(data, thirdStart + (thirdEnd - thirdStart) / 2, thirdEnd, (byte) 0); // the third torn
+        Files.write(dir.resolve("spool-000001.log"), data);
+
+        assertThat(replay()).containsExactly(written.get(0), written.get(3));
+    }
+
+    @Test
+    void aSegmentPreparedAheadIsTheOneTheNextAppendsGoTo() throws IOException {
+        int lineBytes = UsageSpool.encode(records(1).getFirst()).length; // as long as every line of records(n)
+        try (UsageSpool spool = UsageSpool.open(dir, 4L * lineBytes)) {
+            spool.prepareNextSegment(); // none in use yet: made now, taken by the first append
+            assertThat(segmentFiles()).containsExactly("spool-000001.log");
+            assertThat(append(spool, records(2)).getLast().segment()).isEqualTo(1);
+
+            spool.prepareNextSegment(); // half used: the next is made ahead of need
+            assertThat(segmentFiles()).containsExactly("spool-000001.log", "spool-000002.log");
+            assertThat(append(spool, records(3)).getLast()).isEqualTo(new Position(2, 3L * lineBytes));
+        }
+        assertThat(replay()).hasSize(5);
     }
 
     private static <T> List<T> concat(List<T> a, List<T> b) {
