@@ -70,6 +70,20 @@ class OpenAiPassThroughTest {
     }
 
     @Test
+    void eventsTheUpstreamSendsApartReachTheClientAsTheyComeNotAtTheEnd() {
+        // events that arrive together go out in one write; this guards the other half: no event waits for a later one
+        gw.sim.behaviour(gw.sim.behaviour().withChunks(3).withChunkDelayMs(300));
+        var response = gw.postStreaming("/v1/chat/completions", CHAT.replace("\"temperature\"", "\"stream\":true,\"temperature\""), gw.memberKey);
+
+        long start = System.nanoTime();
+        List<Long> arrivals = response.body().filter(l -> l.startsWith("data: {")).map(l -> (System.nanoTime() - start) / 1_000_000).toList();
+
+        assertThat(arrivals).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(arrivals.getLast() - arrivals.getFirst()).as("ms between the first and the last event (sent 600 ms apart)")
+                .isGreaterThan(300);
+    }
+
+    @Test
     void streamIsRelayedChunkByChunkAndHidesTheUsageChunkTheClientDidNotAskFor() {
         gw.sim.behaviour(gw.sim.behaviour().withChunks(8));
         var response = gw.postStreaming("/v1/chat/completions", CHAT.replace("\"temperature\"", "\"stream\":true,\"temperature\""), gw.memberKey);

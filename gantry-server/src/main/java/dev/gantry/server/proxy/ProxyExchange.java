@@ -45,7 +45,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reset at once, since every further token costs money).
  *
  * <p>The relay writes each upstream chunk of a stream as it comes and pauses the upstream while the
- * client's write queue is full, so a slow client holds at most one queue's worth of memory. A
+ * client's write queue is full, so a slow client holds at most one queue's worth of memory. Chunks
+ * that arrive together (one read from the upstream holding several events) are written together:
+ * the first at once, the rest at the end of the event loop's turn, one write and one system call
+ * instead of one per event. A
  * whole (non-stream) answer is held instead, up to {@link #HOLD_LIMIT}, and goes out in one write
  * with its last byte once its usage is durable: one write and flush per answer rather than two,
  * which at saturation was a fifth of the event loops' CPU; the client could use no part of a JSON
@@ -102,6 +105,11 @@ final class ProxyExchange {
     private AnswerRelay relay;
     /** The part of a whole answer not yet written (see {@link #send}); null when nothing is held. */
     private Buffer held;
+    /** Stream chunks that came in this turn of the event loop after its first one (see {@link #send}). */
+    private Buffer gathered;
+    /** A write went out in this turn of the event loop, and the turn's end will write what was gathered. */
+    private boolean turnWritten;
+    private HttpClientResponse upstreamResponse;
     private boolean done;
     /** The request's trace context: null unless tracing is on. */
     TraceContext trace;
@@ -136,6 +144,7 @@ final class ProxyExchange {
             return;
         }
         this.relay = relay;
+        this.upstreamResponse = upstream;
         if (upstream.statusCode() == 429) retryAfter = RetryAfter.parse(upstream.getHeader("retry-after"));
         relay.begin(upstream, response);
         watchSilence(upstream);
@@ -156,15 +165,7 @@ final class ProxyExchange {
                 if (capture != null) capture.answered(out);
                 send(out);
             }
-            if (response.writeQueueFull()) {
-                upstream.pause();
-                paused = true;
-                response.drainHandler(v -> {
-                    paused = false;
-                    lastChunkNanos = System.nanoTime(); // the wait was the client's, not the upstream's
-                    upstream.resume();
-                });
-            }
+            pauseWhileTheClientIsBehind();
         });
         upstream.exceptionHandler(this::upstreamBroke);
         upstream.endHandler(v -> {
@@ -197,7 +198,38 @@ final class ProxyExchange {
             response.write(held);
             held = null;
         }
+        if (turnWritten) { // a write went out in this turn already: gather this one for the turn's end
+            gathered = gathered == null ? Buffer.buffer(4 * out.length()).appendBuffer(out) : gathered.appendBuffer(out);
+            return;
+        }
         response.write(out);
+        turnWritten = true;
+        context.runOnContext(v -> endOfTurn());
+    }
+
+    /** Writes what the turn gathered. Runs after the turn's reads, before anything later ends the answer. */
+    private void endOfTurn() {
+        turnWritten = false;
+        writeGathered();
+        if (upstreamResponse != null && !done) pauseWhileTheClientIsBehind();
+    }
+
+    private void writeGathered() {
+        if (gathered == null) return;
+        Buffer out = gathered;
+        gathered = null;
+        if (!response.ended() && !response.closed()) response.write(out);
+    }
+
+    private void pauseWhileTheClientIsBehind() {
+        if (paused || !response.writeQueueFull()) return;
+        upstreamResponse.pause();
+        paused = true;
+        response.drainHandler(v -> {
+            paused = false;
+            lastChunkNanos = System.nanoTime(); // the wait was the client's, not the upstream's
+            upstreamResponse.resume();
+        });
     }
 
     private static GatewayException unreadable(RuntimeException cause) {
@@ -299,6 +331,7 @@ final class ProxyExchange {
      */
     private void endResponse() {
         try {
+            writeGathered();
             if (held == null) {
                 response.end();
                 return;
@@ -366,6 +399,7 @@ final class ProxyExchange {
                 : "The upstream model server broke off the stream.");
         if (closing != null) {
             if (capture != null) capture.answered(closing);
+            writeGathered();
             response.end(closing);
         } else {
             response.reset(); // a half-sent JSON body cannot be mended: close so the client sees it broke
