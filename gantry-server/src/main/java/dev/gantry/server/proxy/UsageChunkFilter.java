@@ -12,41 +12,45 @@ import java.util.Arrays;
  *
  * <p>The gateway always asks OpenAI-compatible upstreams for {@code stream_options.include_usage}
  * (it needs the counts), but a client that did not ask must not see the extra chunk: some clients
- * read {@code choices[0]} of every chunk and break on an empty list. The filter cuts the stream
- * into SSE events (an event may arrive split over chunks, so an incomplete tail is held back until
- * its end arrives) and drops the event whose {@code choices} is empty and whose {@code usage} is an
- * object. Only streams that need it pay for this scan, and a chunk of whole events without a usage
- * object (nearly every chunk) is passed on as it is, after one pass over its bytes.
+ * read {@code choices[0]} of every chunk and break on an empty list. OpenAI sends that chunk last,
+ * just before {@code data: [DONE]}; the filter drops the last event of what has come so far if its
+ * {@code choices} is empty and its {@code usage} is an object (events that are blank or
+ * {@code [DONE]} are looked past). An event may arrive split over chunks, so an incomplete tail is
+ * held back until its end arrives. A chunk with no usage object goes on as it came after one pass
+ * over its bytes; one with a usage object has only its last events parsed.
  */
 final class UsageChunkFilter {
     private static final byte[] NOTHING = new byte[0];
+    private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The incomplete last event of what came so far. */
     private byte[] pending = NOTHING;
 
     /** What of {@code chunk} (plus what was held back) can go to the client now. */
     Buffer filter(Buffer chunk) {
-        byte[] in = pending.length == 0 ? chunk.getBytes() : concat(pending, chunk.getBytes());
+        boolean whole = pending.length == 0;
+        byte[] in = whole ? chunk.getBytes() : concat(pending, chunk.getBytes());
         int end = afterLastEvent(in);
-        // the common case: whole events, none with a usage object; the chunk goes on as it came
-        if (pending.length == 0 && end == in.length && !hasUsageObject(in, 0, end)) return chunk;
         if (end < 0) {
             pending = in;
             return Buffer.buffer();
         }
         pending = end == in.length ? NOTHING : Arrays.copyOfRange(in, end, in.length);
-        Buffer out = Buffer.buffer(end);
-        int eventStart = 0;
-        for (int i = 0; i < end; i++) {
-            int boundary = boundaryEndingAt(in, i);
-            if (boundary < 0) continue;
-            if (!isUsageOnly(in, eventStart, boundary)) out.appendBytes(in, eventStart, boundary - eventStart);
-            eventStart = boundary;
-            i = boundary - 1;
+        // nearly every chunk: one pass finds no usage object, and the chunk goes on as it came
+        if (!hasUsageObject(in, 0, end)) return whole && end == in.length ? chunk : Buffer.buffer(end).appendBytes(in, 0, end);
+        int eventEnd = end;
+        while (eventEnd > 0) {
+            int eventStart = startOfEventEndingAt(in, eventEnd);
+            if (!isBlankOrDone(in, eventStart, eventEnd)) {
+                if (!isUsageOnly(in, eventStart, eventEnd)) break;
+                return Buffer.buffer(end - (eventEnd - eventStart)).appendBytes(in, 0, eventStart)
+                        .appendBytes(in, eventEnd, end - eventEnd);
+            }
+            eventEnd = eventStart;
         }
-        // extra blank lines the scan above stepped over belong to no event: keep them as they were
-        if (eventStart < end) out.appendBytes(in, eventStart, end - eventStart);
-        return out;
+        return whole && end == in.length ? chunk : Buffer.buffer(end).appendBytes(in, 0, end);
     }
 
     /** Whatever was held back, at the end of the stream. */
@@ -66,15 +70,41 @@ final class UsageChunkFilter {
 
     private static int afterLastEvent(byte[] b) {
         for (int i = b.length - 2; i >= 0; i--) {
-            if (b[i] == '\n' && (b[i + 1] == '\n' || (i + 2 < b.length && b[i + 1] == '\r' && b[i + 2] == '\n'))) {
-                return boundaryEndingAt(b, i);
-            }
+            int after = boundaryEndingAt(b, i);
+            if (after > 0) return after;
         }
         return -1;
     }
 
+    /** Where the event that ends at {@code end} (just past its blank line) begins. */
+    private static int startOfEventEndingAt(byte[] b, int end) {
+        for (int i = end - 3; i >= 0; i--) {
+            int after = boundaryEndingAt(b, i);
+            if (after > 0 && after < end) return after;
+        }
+        return 0;
+    }
+
+    /** Only blank lines, or {@code data: [DONE]}. */
+    private static boolean isBlankOrDone(byte[] b, int from, int to) {
+        int i = skipSpace(b, from, to);
+        if (i == to) return true;
+        if (!startsWith(b, i, to, DATA)) return false;
+        i = skipSpace(b, i + 5, to);
+        return startsWith(b, i, to, DONE) && skipSpace(b, i + DONE.length, to) == to;
+    }
+
+    private static int skipSpace(byte[] b, int i, int to) {
+        while (i < to && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r')) i++;
+        return i;
+    }
+
+    private static boolean startsWith(byte[] b, int i, int to, byte[] prefix) {
+        return to - i >= prefix.length && Arrays.equals(b, i, i + prefix.length, prefix, 0, prefix.length);
+    }
+
     private static boolean isUsageOnly(byte[] b, int from, int to) {
-        // the common case, no JSON parsing: no "usage", or "usage":null as some servers put in every chunk
+        // no JSON parsing without a usage object: no "usage", or "usage":null as some servers put in every chunk
         if (!hasUsageObject(b, from, to)) return false;
         String event = new String(b, from, to - from, StandardCharsets.UTF_8).strip();
         if (!event.startsWith("data:")) return false;
@@ -87,10 +117,7 @@ final class UsageChunkFilter {
         }
     }
 
-    /**
-     * A {@code "usage"} key whose value is an object. Every byte of a stream passes here, so the
-     * loop looks for the rare {@code 'g'} and only then at the bytes around it.
-     */
+    /** A {@code "usage"} key whose value is an object. The loop looks for the rare {@code 'g'}, then around it. */
     private static boolean hasUsageObject(byte[] b, int from, int to) {
         for (int i = from + 4; i < to - 2; i++) {
             if (b[i] != 'g' || b[i + 1] != 'e' || b[i + 2] != '"' || b[i - 1] != 'a' || b[i - 2] != 's' || b[i - 3] != 'u'

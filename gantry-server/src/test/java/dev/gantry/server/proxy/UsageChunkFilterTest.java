@@ -119,6 +119,19 @@ class UsageChunkFilterTest {
     }
 
     @Test
+    void looksPastBlankLinesAndDoneForTheUsageOnlyChunk() {
+        assertThat(run(ROLE + USAGE_ONLY + "\n" + DONE)).isEqualTo(ROLE + "\n" + DONE);
+        assertThat(run(ROLE + USAGE_ONLY, "\n", DONE)).isEqualTo(ROLE + "\n" + DONE);
+    }
+
+    @Test
+    void aChunkOfManyEventsWithoutUsageGoesOnAsTheSameBuffer() {
+        Buffer chunk = Buffer.buffer(ROLE + CONTENT + CONTENT + FINISH);
+
+        assertThat(new UsageChunkFilter().filter(chunk)).isSameAs(chunk);
+    }
+
+    @Test
     void keepsExtraBlankLinesBetweenEvents() {
         String stream = CONTENT + "\n" + DONE;
 
