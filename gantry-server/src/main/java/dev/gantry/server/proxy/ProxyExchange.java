@@ -45,10 +45,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reset at once, since every further token costs money).
  *
  * <p>The relay writes each upstream chunk of a stream as it comes and pauses the upstream while the
- * client's write queue is full, so a slow client holds at most one queue's worth of memory. Chunks
- * that arrive together (one read from the upstream holding several events) are written together:
- * the first at once, the rest at the end of the event loop's turn, one write and one system call
- * instead of one per event. A
+ * client's write queue is full, so a slow client holds at most one queue's worth of memory. Past
+ * the first {@link #WRITTEN_AT_ONCE} writes of an answer, chunks that arrive together (one read from
+ * the upstream holding several events) are written together: the first at once, the rest at the end
+ * of the event loop's turn, one write and one system call instead of one per event. The first
+ * writes are never held, so that the first token (after OpenAI's role chunk, or Anthropic's
+ * {@code message_start}, {@code content_block_start} and {@code ping}) goes out as soon as it comes. A
  * whole (non-stream) answer is held instead, up to {@link #HOLD_LIMIT}, and goes out in one write
  * with its last byte once its usage is durable: one write and flush per answer rather than two,
  * which at saturation was a fifth of the event loops' CPU; the client could use no part of a JSON
@@ -59,6 +61,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ProxyExchange {
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
+    /** Writes of an answer that go out as they come, before chunks arriving together are gathered (see the class note). */
+    static final int WRITTEN_AT_ONCE = 4;
     static final String REQUEST_ID_HEADER = "x-gantry-request-id";
     /** What the usage row says of a request whose client left: nginx's "client closed request". */
     private static final int CLIENT_CLOSED = 499;
@@ -109,6 +113,7 @@ final class ProxyExchange {
     private Buffer gathered;
     /** A write went out in this turn of the event loop, and the turn's end will write what was gathered. */
     private boolean turnWritten;
+    private int writes;
     private HttpClientResponse upstreamResponse;
     private boolean done;
     /** The request's trace context: null unless tracing is on. */
@@ -203,8 +208,10 @@ final class ProxyExchange {
             return;
         }
         response.write(out);
-        turnWritten = true;
-        context.runOnContext(v -> endOfTurn());
+        if (++writes > WRITTEN_AT_ONCE) {
+            turnWritten = true;
+            context.runOnContext(v -> endOfTurn());
+        }
     }
 
     /** Writes what the turn gathered. Runs after the turn's reads, before anything later ends the answer. */
