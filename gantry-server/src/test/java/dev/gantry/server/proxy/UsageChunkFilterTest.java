@@ -132,6 +132,15 @@ class UsageChunkFilterTest {
     }
 
     @Test
+    void findsTheUsageKeyAtEveryPlaceInAWordAndAmongManyGs() {
+        for (int pad = 0; pad < 17; pad++) {
+            String usageOnly = "data: {\"id\":\"gggg\"" + " ".repeat(pad)
+                    + ",\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}\n\n";
+            assertThat(run(CONTENT + usageOnly + DONE)).as("pad %d", pad).isEqualTo(CONTENT + DONE);
+        }
+    }
+
+    @Test
     void keepsExtraBlankLinesBetweenEvents() {
         String stream = CONTENT + "\n" + DONE;
 
