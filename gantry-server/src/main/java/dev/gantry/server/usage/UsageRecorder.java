@@ -14,7 +14,6 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -170,10 +169,18 @@ public final class UsageRecorder implements AutoCloseable {
      */
     public void record(UsageEvent event, Context context, Runnable whenDurable) {
         if (settings.durability() == UsageDurability.WRITE) {
-            Optional<TokenUsage> usage = meter.measureIfReported(event.endpoint(), event.upstreamDialect(), event.sse(),
-                    event.outcome(), event.response());
-            if (usage.isPresent()) {
-                spoolHere(new Measured(event, toRecord(event, usage.get())), whenDurable);
+            Measured measured;
+            try {
+                measured = meter.measureIfReported(event.endpoint(), event.upstreamDialect(), event.sse(), event.outcome(),
+                        event.response()).map(usage -> new Measured(event, toRecord(event, usage))).orElse(null);
+            } catch (RuntimeException e) { // never hang an answer on a bug in measuring
+                log.error("usage of request {} lost", event.requestId(), e);
+                event.grant().endAtWorstCase();
+                if (whenDurable != null) whenDurable.run();
+                return;
+            }
+            if (measured != null) {
+                spoolHere(measured, whenDurable);
                 return;
             }
         }
@@ -247,7 +254,7 @@ public final class UsageRecorder implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
-                log.error("usage spool could not be synced", e);
+                log.error("usage spool thread: {}", e.getMessage(), e);
             }
         }
         spool.force();
