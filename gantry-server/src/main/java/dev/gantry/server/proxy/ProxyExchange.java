@@ -113,6 +113,7 @@ final class ProxyExchange {
     private Buffer gathered;
     /** A write went out in this turn of the event loop, and the turn's end will write what was gathered. */
     private boolean turnWritten;
+    /** Writes of this answer made so far; the first {@link #WRITTEN_AT_ONCE} are never gathered. */
     private int writes;
     private HttpClientResponse upstreamResponse;
     private boolean done;
