@@ -46,7 +46,7 @@ final class UsageChunkFilter {
         }
         pending = end == in.length ? NOTHING : Arrays.copyOfRange(in, end, in.length);
         // nearly every chunk: one pass finds no usage object, and the chunk goes on as it came
-        if (!hasUsageObject(in, 0, end)) return whole && end == in.length ? chunk : Buffer.buffer(end).appendBytes(in, 0, end);
+        if (!hasUsageObject(in, 0, end)) return upTo(end, in, chunk, whole);
         int eventEnd = end;
         while (eventEnd > 0) {
             int eventStart = startOfEventEndingAt(in, eventEnd);
@@ -57,7 +57,12 @@ final class UsageChunkFilter {
             }
             eventEnd = eventStart;
         }
-        return whole && end == in.length ? chunk : Buffer.buffer(end).appendBytes(in, 0, end);
+        return upTo(end, in, chunk, whole);
+    }
+
+    /** The first {@code end} bytes of {@code in}: the chunk as it came if they are all of it. */
+    private static Buffer upTo(int end, byte[] in, Buffer chunk, boolean inIsChunk) {
+        return inIsChunk && end == in.length ? chunk : Buffer.buffer(end).appendBytes(in, 0, end);
     }
 
     /** Whatever was held back, at the end of the stream. */
