@@ -137,7 +137,8 @@ public final class BenchMain {
                         ? "`stream_options.include_usage` asked by the client)"
                         : "no `stream_options`, so a gateway asks for usage and hides it from the client)"));
         report.header(String.format(Locale.ROOT, "- Durations: warm-up %s s (a third direct, then through the gateway); saturation %d round(s) × %s s"
-                        + " per path (order alternates); fixed rate %s s per path, after %s s of the same load not measured;"
+                        + " per path (order alternates); fixed rate %s s per path; %s s of the same load, not measured, before"
+                        + " each fixed-rate run and each path's first saturation round;"
                         + " slow streams opened for %s s",
                 trim(o.warmupS), o.rounds, trim(o.saturationS), trim(o.fixedS), trim(o.leadInS), trim(o.slowS)));
         if (translated != null) {

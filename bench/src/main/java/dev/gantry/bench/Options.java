@@ -94,8 +94,9 @@ final class Options {
               --stream-connections N  connections for streaming saturation (64)
               --fixed-rate R          fixed rate for the non-streaming latency runs, req/s (1000)
               --fixed-s S             length of each fixed-rate run (20)
-              --lead-in-s S           unmeasured load at the same rate just before each fixed-rate run,
-                                      so that it measures a JIT-warm steady state of that load (5)
+              --lead-in-s S           unmeasured load of the same kind just before each fixed-rate run
+                                      and each path's first saturation round, so that they measure a
+                                      JIT-warm steady state of that load (5)
               --ttft-rate R           fixed rate for the time-to-first-token runs, streams/s (100)
               --ttft-s S              length of each time-to-first-token run (15)
               --chunks N              content chunks per answer (50)
