@@ -5,7 +5,6 @@ import dev.gantry.usage.UsageRecord;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -119,11 +118,7 @@ final class RollupIncrements {
 
     private static int execute(Connection c, String sql, List<Object> params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                Object p = params.get(i);
-                if (p == null) ps.setNull(i + 1, Types.VARCHAR);
-                else ps.setObject(i + 1, p instanceof Instant instant ? Jdbc.ts(instant) : p);
-            }
+            RollupRepository.bind(ps, params);
             return ps.executeUpdate();
         }
     }

@@ -208,6 +208,18 @@ public final class RollupRepository {
         Jdbc.query(c, "SELECT id FROM usage_rollup_lock WHERE id = 1 FOR UPDATE", List.of(), rs -> rs.getInt(1));
     }
 
+    /**
+     * {@link Jdbc#bind}, with a null bound as text: every nullable roll-up column is text, and
+     * PostgreSQL must be told a null's type where nothing else in the statement says it.
+     */
+    static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            Object p = params.get(i);
+            if (p == null) ps.setNull(i + 1, Types.VARCHAR);
+            else ps.setObject(i + 1, p instanceof Instant instant ? Jdbc.ts(instant) : p);
+        }
+    }
+
     /** A group's sums in the order of {@link #SUM_COLUMNS}. */
     static List<Object> sums(RollupTotals t) {
         var sums = new ArrayList<Object>(8 + 2 * LatencyHistogram.BUCKETS);
@@ -254,11 +266,7 @@ public final class RollupRepository {
                 var params = new ArrayList<Object>(columns);
                 params.addAll(Arrays.asList(k.hour(), k.teamId(), k.userId(), k.keyId(), k.model(), k.provider()));
                 params.addAll(sums(t));
-                for (int i = 0; i < params.size(); i++) {
-                    Object p = params.get(i);
-                    if (p == null) ps.setNull(i + 1, Types.VARCHAR);
-                    else ps.setObject(i + 1, p instanceof Instant instant ? Jdbc.ts(instant) : p);
-                }
+                bind(ps, params);
                 ps.addBatch();
                 if (++pending == 1_000) {
                     ps.executeBatch();
