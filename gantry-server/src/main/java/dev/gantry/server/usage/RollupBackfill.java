@@ -24,7 +24,7 @@ public final class RollupBackfill {
         this.clock = clock;
     }
 
-    /** Starts the backfill if there is one to do; returns at once. */
+    /** Starts the thread that looks for a backfill to do, and does it; returns at once. */
     public Thread start() {
         return Thread.ofPlatform().name("gantry-rollup-backfill").daemon().start(this::run);
     }
@@ -32,8 +32,8 @@ public final class RollupBackfill {
     private void run() {
         try {
             long missing = rollups.missingRows();
-            Instant from = rollups.oldestUsage().orElse(null);
-            if (missing <= 0 || from == null) return;
+            if (missing <= 0) return;
+            Instant from = rollups.oldestUsage().orElseThrow(); // the ledger has rows the roll-ups lack
             long started = System.nanoTime();
             rollups.recompute(from, clock.instant().plus(Duration.ofHours(1)));
             log.info("usage roll-ups rebuilt for {} request(s) they lacked, from {}, in {} ms", missing, from, (System.nanoTime() - started) / 1_000_000);
