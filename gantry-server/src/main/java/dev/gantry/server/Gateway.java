@@ -81,10 +81,11 @@ public final class Gateway implements AutoCloseable {
     private final String deployment;
     private final AtomicBoolean shuttingDown;
     private final int port;
+    private final int servingEventLoops;
 
     private Gateway(GatewayConfig config, Database database, UsageRecorder recorder, ConfigReloader reloader,
                     HealthProber prober, Tracing tracing, Vertx vertx,
-                    String deployment, AtomicBoolean shuttingDown, int port) {
+                    String deployment, AtomicBoolean shuttingDown, int port, int servingEventLoops) {
         this.config = config;
         this.database = database;
         this.recorder = recorder;
@@ -95,6 +96,7 @@ public final class Gateway implements AutoCloseable {
         this.deployment = deployment;
         this.shuttingDown = shuttingDown;
         this.port = port;
+        this.servingEventLoops = servingEventLoops;
     }
 
     /**
@@ -194,7 +196,7 @@ public final class Gateway implements AutoCloseable {
             int requestedPort = config.server().port() == 0 ? -1 : config.server().port();
             var verticles = new java.util.concurrent.CopyOnWriteArrayList<GatewayVerticle>();
             String deployment = await(vertx.deployVerticle(() -> {
-                var verticle = new GatewayVerticle(shared, requestedPort);
+                var verticle = new GatewayVerticle(shared, requestedPort, vertx);
                 verticles.add(verticle);
                 return verticle;
             }, new DeploymentOptions().setInstances(config.server().eventLoops())));
@@ -205,8 +207,12 @@ public final class Gateway implements AutoCloseable {
                 directory.refresh();
                 return null;
             }));
+            int serving = (int) verticles.stream().map(GatewayVerticle::eventLoop).distinct().count();
+            if (serving < config.server().eventLoops()) {
+                log.warn("only {} of {} event loops serve connections", serving, config.server().eventLoops());
+            }
             log.info("Gantry listening on {}:{} with {} model(s), {} event loop(s), {} transport",
-                    config.server().host(), port, config.catalog().all().size(), config.server().eventLoops(),
+                    config.server().host(), port, config.catalog().all().size(), serving,
                     vertx.isNativeTransportEnabled() ? "native" : "NIO");
             reloader.watch();
             prober.start();
@@ -217,7 +223,7 @@ public final class Gateway implements AutoCloseable {
                 recorder.onCompleted(errorRates::completed);
                 vertx.setPeriodic(ERROR_RATE_TICK_MILLIS, id -> errorRates.tick());
             });
-            return new Gateway(config, database, recorder, reloader, prober, tracing, vertx, deployment, shuttingDown, port);
+            return new Gateway(config, database, recorder, reloader, prober, tracing, vertx, deployment, shuttingDown, port, serving);
         } catch (RuntimeException e) {
             tracing.close();
             database.close();
@@ -231,6 +237,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     public int port() { return port; }
+
+    /** How many distinct event loops accept the gateway's connections: {@code server.event_loops} unless something is wrong. */
+    public int servingEventLoops() { return servingEventLoops; }
 
     public GatewayConfig config() { return config; }
 

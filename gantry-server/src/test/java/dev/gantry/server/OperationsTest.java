@@ -19,6 +19,12 @@ class OperationsTest {
     static void stop() { gw.close(); }
 
     @Test
+    void everyConfiguredEventLoopServesConnections() {
+        assertThat(gw.gateway.config().server().eventLoops()).isEqualTo(2);
+        assertThat(gw.gateway.servingEventLoops()).isEqualTo(2);
+    }
+
+    @Test
     void liveAndReady() {
         assertThat(gw.get("/health/live", null).statusCode()).isEqualTo(200);
         var ready = gw.get("/health/ready", null);

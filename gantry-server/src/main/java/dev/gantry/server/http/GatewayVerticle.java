@@ -23,6 +23,7 @@ import dev.gantry.store.Database;
 import dev.gantry.usage.TokenEstimator;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -48,17 +49,25 @@ public final class GatewayVerticle extends VerticleBase {
 
     private final Shared shared;
     private final int port;
+    /**
+     * Built here, on the deploying thread, not in {@link #start}: building a client takes the next
+     * event loop for its pool cleaner, and Vert.x hands each instance the next loop as it creates
+     * the instances while the first already starts. Taken from {@code start}, that loop was often the
+     * next instance's, so every instance (and every connection) landed on one loop.
+     */
+    private final UpstreamClient upstream;
     private HttpServer server;
-    private UpstreamClient upstream;
+    private Thread eventLoop;
 
-    public GatewayVerticle(Shared shared, int port) {
+    public GatewayVerticle(Shared shared, int port, Vertx vertx) {
         this.shared = shared;
         this.port = port;
+        this.upstream = new UpstreamClient(vertx);
     }
 
     @Override
     public Future<?> start() {
-        upstream = new UpstreamClient(vertx);
+        eventLoop = Thread.currentThread();
         server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setCompressionSupported(false))
                 .requestHandler(router());
         return server.listen(port, shared.host());
@@ -71,6 +80,9 @@ public final class GatewayVerticle extends VerticleBase {
     }
 
     public int actualPort() { return server.actualPort(); }
+
+    /** The event loop this instance's connections are served on. */
+    public Thread eventLoop() { return eventLoop; }
 
     private Router router() {
         Router router = Router.router(vertx);
