@@ -4,6 +4,7 @@ import static dev.gantry.server.GatewayFixture.ADMIN_KEY;
 import static dev.gantry.server.GatewayFixture.PROVIDER_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class OperationsTest {
     }
 
     @Test
-    void metricsAndLogsNeverCarrySecretsOrPrompts() {
+    void metricsAndLogsNeverCarrySecretsOrPrompts() throws InterruptedException {
         var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         var captured = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
         captured.start();
@@ -69,7 +70,13 @@ class OperationsTest {
             gw.post("/api/v1/keys", "{\"name\":\"logged?\"}", ADMIN_KEY);
             gw.usageRow(id);
 
-            String logs = captured.list.stream().map(e -> e.getFormattedMessage()).reduce("", (a, b) -> a + b + "\n");
+            // the access line follows the row's insert on the store thread: give it a moment
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            String logs = "";
+            while (!logs.contains(id) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+                logs = List.copyOf(captured.list).stream().map(e -> e.getFormattedMessage()).reduce("", (a, b) -> a + b + "\n");
+            }
             assertThat(logs).contains(id); // the access line was captured
             assertThat(logs).doesNotContain(PROVIDER_KEY, ADMIN_KEY, gw.memberKey, "sk-gantry-guessed-key-123", prompt);
             String metrics = gw.get("/metrics", null).body();
