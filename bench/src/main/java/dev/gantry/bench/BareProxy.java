@@ -69,7 +69,7 @@ public final class BareProxy {
         int listen = port == 0 ? freePort() : port;
         URI up = upstream;
         Set<String> keys = Set.of(key);
-        vertx.deployVerticle(() -> new Loop(up, keys, listen), new DeploymentOptions().setInstances(loops))
+        vertx.deployVerticle(() -> new Loop(vertx, up, keys, listen), new DeploymentOptions().setInstances(loops))
                 .toCompletionStage().toCompletableFuture().join();
         System.out.println("bare proxy listening on " + listen);
         System.out.flush();
@@ -100,19 +100,20 @@ public final class BareProxy {
         private final URI upstream;
         private final Set<String> keys;
         private final int port;
-        private HttpClientAgent client;
+        private final HttpClientAgent client;
 
-        Loop(URI upstream, Set<String> keys, int port) {
+        /** Builds the client here, not in start(): see GatewayVerticle's upstream client (one loop for all otherwise). */
+        Loop(Vertx vertx, URI upstream, Set<String> keys, int port) {
             this.upstream = upstream;
             this.keys = keys;
             this.port = port;
+            this.client = vertx.httpClientBuilder()
+                    .with(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(4).setTcpNoDelay(true))
+                    .with(new PoolOptions().setHttp1MaxSize(2048)).build();
         }
 
         @Override
         public Future<?> start() {
-            client = vertx.httpClientBuilder()
-                    .with(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(4).setTcpNoDelay(true))
-                    .with(new PoolOptions().setHttp1MaxSize(2048)).build();
             return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setPort(port).setHost("127.0.0.1"))
                     .requestHandler(this::handle).listen();
         }
