@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.sim.SimBehaviour;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,6 +51,20 @@ class OpenAiPassThroughTest {
         assertThat(upstream.json().path("temperature").asDouble()).isEqualTo(0.2);
         assertThat(upstream.header("authorization")).contains("Bearer " + PROVIDER_KEY);
         assertThat(upstream.headers().toString()).doesNotContain(gw.memberKey);
+    }
+
+    @Test
+    void aLongBodyReachesTheUpstreamWholeWhetherItsLengthIsDeclaredOrItComesInChunks() {
+        String text = "0123456789abcdef".repeat(2_500) + "-end"; // 40 KB: many reads, past every buffer's first size
+        String body = "{\"model\":\"open-model\",\"messages\":[{\"role\":\"user\",\"content\":\"" + text + "\"}]}";
+
+        assertThat(gw.post("/v1/chat/completions", body, gw.memberKey).statusCode()).isEqualTo(200);
+        assertThat(gw.sim.lastRequest().json().path("messages").get(0).path("content").asText()).isEqualTo(text);
+
+        var chunked = gw.send(gw.request("/v1/chat/completions", gw.memberKey).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body.getBytes()))).build());
+        assertThat(chunked.statusCode()).isEqualTo(200);
+        assertThat(gw.sim.lastRequest().json().path("messages").get(0).path("content").asText()).isEqualTo(text);
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.Arrays;
 
 /**
  * Reads a request body up to a limit. A declared length over the limit is refused before a byte is
@@ -13,34 +14,54 @@ import io.vertx.core.http.HttpServerRequest;
  * sits in memory whole.
  */
 final class BodyReader {
-    private BodyReader() {}
+    /** Room made up front for a body of declared length: a declared length is a claim, not a reason to allocate it all. */
+    private static final int MAX_UP_FRONT = 64 * 1024;
+
+    private final HttpServerRequest request;
+    private final long maxBytes;
+    private final Promise<byte[]> body = Promise.promise();
+    /** The bytes so far, copied once from each chunk; grown as they arrive. */
+    private byte[] bytes;
+    private int length;
+
+    private BodyReader(HttpServerRequest request, long maxBytes, int expected) {
+        this.request = request;
+        this.maxBytes = maxBytes;
+        this.bytes = new byte[expected];
+    }
 
     static Future<byte[]> read(HttpServerRequest request, long maxBytes) {
         String declared = request.getHeader("content-length");
+        long expected = 1024;
         if (declared != null) {
-            long length;
             try {
-                length = Long.parseLong(declared.trim());
+                expected = Long.parseLong(declared.trim());
             } catch (NumberFormatException e) {
                 return Future.failedFuture(new GatewayException(ErrorCode.INVALID_REQUEST, "Invalid Content-Length."));
             }
-            if (length > maxBytes) return Future.failedFuture(tooLarge(maxBytes));
+            if (expected > maxBytes) return Future.failedFuture(tooLarge(maxBytes));
         }
-        Promise<byte[]> body = Promise.promise();
-        // grown as bytes arrive: a declared length is a claim, not a reason to allocate it up front
-        Buffer collected = Buffer.buffer(declared != null ? (int) Math.min(Long.parseLong(declared.trim()), 64 * 1024) : 1024);
-        request.handler(chunk -> {
-            if (collected.length() + chunk.length() > maxBytes) {
-                request.pause();
-                body.tryFail(tooLarge(maxBytes));
-            } else {
-                collected.appendBuffer(chunk);
-            }
-        });
-        request.exceptionHandler(body::tryFail);
-        request.endHandler(v -> body.tryComplete(collected.getBytes()));
+        var reader = new BodyReader(request, maxBytes, (int) Math.max(0, Math.min(expected, MAX_UP_FRONT)));
+        request.handler(reader::chunk);
+        request.exceptionHandler(reader.body::tryFail);
+        request.endHandler(v -> reader.body.tryComplete(reader.length == reader.bytes.length
+                ? reader.bytes : Arrays.copyOf(reader.bytes, reader.length)));
         request.resume();
-        return body.future();
+        return reader.body.future();
+    }
+
+    private void chunk(Buffer chunk) {
+        int size = chunk.length();
+        if (length + (long) size > maxBytes) {
+            request.pause();
+            body.tryFail(tooLarge(maxBytes));
+            return;
+        }
+        if (length + size > bytes.length) {
+            bytes = Arrays.copyOf(bytes, (int) Math.min(maxBytes, Math.max(length + size, 2L * bytes.length)));
+        }
+        chunk.getBytes(0, size, bytes, length);
+        length += size;
     }
 
     private static GatewayException tooLarge(long maxBytes) {
