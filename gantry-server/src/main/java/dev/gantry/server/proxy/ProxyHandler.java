@@ -15,10 +15,8 @@ import dev.gantry.server.policy.Refusal;
 import dev.gantry.server.telemetry.Tracing;
 import dev.gantry.server.usage.UsageRecorder;
 import dev.gantry.usage.TokenEstimator;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -69,11 +67,8 @@ public final class ProxyHandler {
         this.bodyCapture = bodyCapture;
     }
 
-    public Handler<RoutingContext> route(Endpoint endpoint) {
-        return ctx -> handle(ctx.request(), endpoint);
-    }
-
-    private void handle(HttpServerRequest request, Endpoint endpoint) {
+    /** Serves one model call; runs on the event loop that accepted it. */
+    public void handle(HttpServerRequest request, Endpoint endpoint) {
         request.pause(); // nothing is read before the key is known to be good
         var exchange = new ProxyExchange(endpoint, request.response(), vertx, clock.instant(), recorder, inFlight, capacity);
         if (tracing.enabled()) exchange.trace = tracing.begin(request.getHeader("traceparent"));
