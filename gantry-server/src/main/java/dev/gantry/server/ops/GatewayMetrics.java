@@ -4,6 +4,7 @@ import dev.gantry.catalog.Deployment;
 import dev.gantry.catalog.Model;
 import dev.gantry.catalog.ModelCatalog;
 import dev.gantry.routing.DeploymentPicker;
+import dev.gantry.usage.Outcome;
 import dev.gantry.usage.UsageRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -16,6 +17,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
@@ -74,40 +78,60 @@ public final class GatewayMetrics {
         }
     }
 
+    /*
+     * Meters are looked up in these maps, not built and registered per request: building tags and
+     * finding the meter in the registry allocated about 2 KB per request. The keys are few (catalog
+     * names, statuses, outcomes), and a meter is still registered only when first needed.
+     */
+    private record RequestKey(String endpoint, String model, int status, String outcome) {}
+    private record DurationKey(String endpoint, String model) {}
+    private record TokensKey(String model, String kind) {}
+    private record UpstreamErrorKey(String deployment, int status) {}
+
+    private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<DurationKey, Timer> durations = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timesToFirstToken = new ConcurrentHashMap<>();
+    private final Map<TokensKey, DistributionSummary> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Counter> costs = new ConcurrentHashMap<>();
+    private final Map<UpstreamErrorKey, Counter> upstreamErrors = new ConcurrentHashMap<>();
+
     /** Counts one finished request. */
     public void record(UsageRecord r, String modelTag, String deploymentTag) {
-        String status = Integer.toString(r.httpStatus());
-        Counter.builder("gantry_requests").description("Data-plane requests")
-                .tags("endpoint", r.endpoint(), "model", modelTag, "status", status, "outcome", r.outcome().dbName())
-                .register(registry).increment();
-        Timer.builder("gantry_request_duration").description("Time from request to the last response byte")
-                .tags("endpoint", r.endpoint(), "model", modelTag).serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(registry).record(Duration.ofMillis(r.latencyMillis()));
+        requests.computeIfAbsent(new RequestKey(r.endpoint(), modelTag, r.httpStatus(), r.outcome().dbName()), k ->
+                Counter.builder("gantry_requests").description("Data-plane requests")
+                        .tags("endpoint", k.endpoint(), "model", k.model(), "status", Integer.toString(k.status()), "outcome", k.outcome())
+                        .register(registry)).increment();
+        durations.computeIfAbsent(new DurationKey(r.endpoint(), modelTag), k ->
+                Timer.builder("gantry_request_duration").description("Time from request to the last response byte")
+                        .tags("endpoint", k.endpoint(), "model", k.model()).serviceLevelObjectives(LATENCY_BUCKETS)
+                        .register(registry)).record(r.latencyMillis(), TimeUnit.MILLISECONDS);
         if (r.ttftMillis() >= 0) {
-            Timer.builder("gantry_time_to_first_token").description("Time from request to the first streamed byte")
-                    .tags("model", modelTag).serviceLevelObjectives(LATENCY_BUCKETS)
-                    .register(registry).record(Duration.ofMillis(r.ttftMillis()));
+            timesToFirstToken.computeIfAbsent(modelTag, model ->
+                    Timer.builder("gantry_time_to_first_token").description("Time from request to the first streamed byte")
+                            .tags("model", model).serviceLevelObjectives(LATENCY_BUCKETS)
+                            .register(registry)).record(r.ttftMillis(), TimeUnit.MILLISECONDS);
         }
         var u = r.usage();
         tokens(modelTag, "input", u.inputTokens() - u.cachedInputTokens());
         tokens(modelTag, "cached_input", u.cachedInputTokens());
         tokens(modelTag, "output", u.outputTokens());
         if (r.costNanos() > 0) {
-            Counter.builder("gantry_cost_usd").description("Spend at catalog prices").tags("model", modelTag)
-                    .register(registry).increment(r.costNanos() / 1e9);
+            costs.computeIfAbsent(modelTag, model -> Counter.builder("gantry_cost_usd").description("Spend at catalog prices")
+                    .tags("model", model).register(registry)).increment(r.costNanos() / 1e9);
         }
         // only requests that reached an upstream: a 5xx of the gateway's own is not the upstream's
-        if (deploymentTag != null && (r.httpStatus() >= 500 || r.outcome() == dev.gantry.usage.Outcome.STREAM_CUT)) {
-            Counter.builder("gantry_upstream_errors").description("Upstream failures and 5xx answers")
-                    .tags("deployment", deploymentTag, "status", status)
-                    .register(registry).increment();
+        if (deploymentTag != null && (r.httpStatus() >= 500 || r.outcome() == Outcome.STREAM_CUT)) {
+            upstreamErrors.computeIfAbsent(new UpstreamErrorKey(deploymentTag, r.httpStatus()), k ->
+                    Counter.builder("gantry_upstream_errors").description("Upstream failures and 5xx answers")
+                            .tags("deployment", k.deployment(), "status", Integer.toString(k.status()))
+                            .register(registry)).increment();
         }
     }
 
     private void tokens(String model, String kind, long n) {
         if (n <= 0) return;
-        DistributionSummary.builder("gantry_tokens").description("Tokens by model and kind")
-                .tags("model", model, "kind", kind).register(registry).record(n);
+        tokens.computeIfAbsent(new TokensKey(model, kind), k -> DistributionSummary.builder("gantry_tokens")
+                .description("Tokens by model and kind").tags("model", k.model(), "kind", k.kind()).register(registry)).record(n);
     }
 
     /** One alert handled: {@code result} is delivered, failed (webhook unreachable or non-2xx) or logged (no webhook). */
