@@ -2,7 +2,6 @@ package dev.gantry.server.usage;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.gantry.usage.UsageRecord;
-import java.math.BigDecimal;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +28,7 @@ final class AccessLog {
         log.info(lines.toString());
     }
 
-    private static void line(StringBuilder line, UsageRecord r) {
+    static void line(StringBuilder line, UsageRecord r) {
         line.append("{\"ts\":\"").append(r.timestamp())
                 .append("\",\"request_id\":\"").append(r.requestId())
                 .append("\",\"endpoint\":\"").append(r.endpoint()).append('"');
@@ -46,11 +45,44 @@ final class AccessLog {
                 .append(",\"output_tokens\":").append(r.usage().outputTokens())
                 .append(",\"cached_input_tokens\":").append(r.usage().cachedInputTokens())
                 .append(",\"estimated\":").append(r.usage().estimated())
-                .append(",\"cost_usd\":").append(BigDecimal.valueOf(r.costNanos(), 9).stripTrailingZeros().toPlainString()).append('}');
+                .append(",\"cost_usd\":");
+        usd(line, r.costNanos());
+        line.append('}');
+    }
+
+    /** Nano-dollars as a plain decimal without trailing zeros (what BigDecimal would print, without making one per line). */
+    static void usd(StringBuilder line, long nanos) {
+        if (nanos < 0) {
+            line.append('-');
+            nanos = -nanos;
+        }
+        line.append(nanos / 1_000_000_000L);
+        long fraction = nanos % 1_000_000_000L;
+        if (fraction == 0) return;
+        int digits = 9;
+        while (fraction % 10 == 0) {
+            fraction /= 10;
+            digits--;
+        }
+        line.append('.');
+        for (int width = Long.toString(fraction).length(); width < digits; width++) line.append('0');
+        line.append(fraction);
     }
 
     private static void field(StringBuilder line, String name, String value) {
         if (value == null) return;
-        line.append(",\"").append(name).append("\":\"").append(JsonStringEncoder.getInstance().quoteAsString(value)).append('"');
+        line.append(",\"").append(name).append("\":\"");
+        if (needsEscaping(value)) line.append(JsonStringEncoder.getInstance().quoteAsString(value));
+        else line.append(value);
+        line.append('"');
+    }
+
+    /** Names from the catalog and ids seldom need it; a client-chosen model name may. */
+    private static boolean needsEscaping(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) return true;
+        }
+        return false;
     }
 }

@@ -21,7 +21,7 @@ final class SpoolCodec {
     private SpoolCodec() {}
 
     static byte[] encode(UsageRecord r) {
-        var out = new ByteArrayOutputStream(320);
+        var out = new ByteArrayOutputStream(512);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("id", r.requestId());
