@@ -51,8 +51,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rest at the end of the event loop's turn, one write and one system call instead of one per event.
  * So the first two chunks always go out as they come (OpenAI's role chunk and first token, even
  * when a fast upstream's whole stream arrives in one read), and a later one waits at most for the
- * rest of the turn's reads. (Four writes at once, as before, cost a fast 50-event stream whose
- * events arrive in one read 6.7 writes to its client on average; one costs 3.7.) A
+ * rest of the turn's reads. Why one: a fast upstream's 50-event stream arrives in one read, and
+ * with four writes exempt it took 6.7 writes to its client on average, with one 3.7. A
  * whole (non-stream) answer is held instead, up to {@link #HOLD_LIMIT}, and goes out in one write
  * with its last byte once its usage is durable: one write and flush per answer rather than two,
  * which at saturation was a fifth of the event loops' CPU; the client could use no part of a JSON
