@@ -45,14 +45,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reset at once, since every further token costs money).
  *
  * <p>The relay writes each upstream chunk of a stream as it comes and pauses the upstream while the
- * client's write queue is full, so a slow client holds at most one queue's worth of memory. Past
- * the first {@link #WRITTEN_AT_ONCE} write of an answer, chunks that arrive together (one read from
- * the upstream holding several events) are written together: the first of the turn at once, the
- * rest at the end of the event loop's turn, one write and one system call instead of one per event.
- * So the first two chunks always go out as they come (OpenAI's role chunk and first token, even
- * when a fast upstream's whole stream arrives in one read), and a later one waits at most for the
- * rest of the turn's reads. Why one: a fast upstream's 50-event stream arrives in one read, and
- * with four writes exempt it took 6.7 writes to its client on average, with one 3.7. A
+ * client's write queue is full, so a slow client holds at most one queue's worth of memory. An
+ * answer's first write goes out at once (its head and first chunk: OpenAI's role chunk, Anthropic's
+ * message_start). After it, the chunks of one event-loop turn are gathered and written at the turn's
+ * end, one write and one system call instead of one per event: a fast upstream's 50-event stream
+ * arrives in one read. A chunk thus waits at most for the rest of the turn, never for a later read,
+ * except that the chunks of the stream's last turn go out in one write with its end, once its usage
+ * is written. A
  * whole (non-stream) answer is held instead, up to {@link #HOLD_LIMIT}, and goes out in one write
  * with its last byte once its usage is durable: one write and flush per answer rather than two,
  * which at saturation was a fifth of the event loops' CPU; the client could use no part of a JSON
@@ -63,8 +62,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ProxyExchange {
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
-    /** Writes of an answer that go out as they come, before chunks arriving together are gathered (see the class note). */
-    static final int WRITTEN_AT_ONCE = 1;
     static final String REQUEST_ID_HEADER = "x-gantry-request-id";
     /** What the usage row says of a request whose client left: nginx's "client closed request". */
     private static final int CLIENT_CLOSED = 499;
@@ -111,12 +108,14 @@ final class ProxyExchange {
     private AnswerRelay relay;
     /** The part of a whole answer not yet written (see {@link #send}); null when nothing is held. */
     private Buffer held;
-    /** Stream chunks that came in this turn of the event loop after its first one (see {@link #send}). */
+    /** Chunks of this turn of the event loop, written at its end (see the class note); null when none. */
     private Buffer gathered;
-    /** A write went out in this turn of the event loop, and the turn's end will write what was gathered. */
-    private boolean turnWritten;
-    /** Writes of this answer made so far; the first {@link #WRITTEN_AT_ONCE} are never gathered. */
-    private int writes;
+    /** {@link #gathered} is a buffer of our own, to append to; not the relay's. */
+    private boolean gatheredIsOurs;
+    /** The answer's first write went out; later ones are gathered. */
+    private boolean firstWritten;
+    /** The answer's end waits for its usage to be written, and will write what was gathered with it. */
+    private boolean ending;
     private HttpClientResponse upstreamResponse;
     private boolean done;
     /** The request's trace context: null unless tracing is on. */
@@ -206,20 +205,25 @@ final class ProxyExchange {
             response.write(held);
             held = null;
         }
-        if (turnWritten) { // a write went out in this turn already: gather this one for the turn's end
-            gathered = gathered == null ? Buffer.buffer(4 * out.length()).appendBuffer(out) : gathered.appendBuffer(out);
-            return;
-        }
-        response.write(out);
-        if (++writes > WRITTEN_AT_ONCE) {
-            turnWritten = true;
+        if (!firstWritten) {
+            firstWritten = true;
+            response.write(out);
+        } else if (gathered == null) { // the turn's first: kept as it is, copied only if another joins it
+            gathered = out;
+            gatheredIsOurs = false;
             context.runOnContext(v -> endOfTurn());
+        } else {
+            if (!gatheredIsOurs) { // the relay's buffer may be the upstream's chunk, still in the window
+                gathered = Buffer.buffer(gathered.length() + 8 * out.length()).appendBuffer(gathered);
+                gatheredIsOurs = true;
+            }
+            gathered.appendBuffer(out);
         }
     }
 
-    /** Writes what the turn gathered. Runs after the turn's reads, before anything later ends the answer. */
+    /** Writes what the turn gathered, unless the answer's end is about to (it then goes out with the end). */
     private void endOfTurn() {
-        turnWritten = false;
+        if (ending) return;
         writeGathered();
         if (upstreamResponse != null && !done) pauseWhileTheClientIsBehind();
     }
@@ -337,18 +341,22 @@ final class ProxyExchange {
 
     /**
      * The last byte of an answer, sent once its usage is safe (see {@link UsageRecorder#record});
-     * with it, the whole answer if it was held, framed by its length.
+     * with it, in one write, the chunks its last turn gathered, or the whole answer if it was held,
+     * framed by its length.
      */
     private void endResponse() {
         try {
-            writeGathered();
-            if (held == null) {
+            if (held != null) {
+                Buffer whole = held;
+                held = null;
+                response.setChunked(false).end(whole);
+            } else if (gathered != null && !response.closed()) {
+                Buffer rest = gathered;
+                gathered = null;
+                response.end(rest);
+            } else {
                 response.end();
-                return;
             }
-            Buffer whole = held;
-            held = null;
-            response.setChunked(false).end(whole);
         } catch (IllegalStateException e) {
             // the client left while the usage was being written: nothing to end
         }
@@ -430,6 +438,7 @@ final class ProxyExchange {
     /** @param sendLastByte for an answer not yet ended: what ends it, once its usage is durable */
     private void finish(Outcome outcome, int status, Runnable sendLastByte) {
         done = true;
+        ending = sendLastByte != null;
         if (watchdog >= 0) vertx.cancelTimer(watchdog);
         releaseDeployment(outcome, status);
         inFlight.decrementAndGet();
