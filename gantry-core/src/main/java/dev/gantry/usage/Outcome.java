@@ -11,5 +11,7 @@ public enum Outcome {
     /** The upstream failed after the stream had started; the client got an error event. */
     STREAM_CUT;
 
-    public String dbName() { return name().toLowerCase(java.util.Locale.ROOT); }
+    private final String dbName = name().toLowerCase(java.util.Locale.ROOT);
+
+    public String dbName() { return dbName; }
 }

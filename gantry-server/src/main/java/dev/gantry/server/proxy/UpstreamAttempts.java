@@ -17,10 +17,12 @@ import dev.gantry.server.http.ErrorResponder;
 import dev.gantry.server.provider.ProviderAdapter;
 import dev.gantry.server.provider.UpstreamRequest;
 import dev.gantry.translate.Translations;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -151,7 +153,9 @@ final class UpstreamAttempts {
             return;
         }
         if (exchange.trace != null) target.headers().set("traceparent", exchange.trace.traceparent());
-        upstream.send(target, Buffer.buffer(exchange.upstreamBody), exchange::upstreamRequest).onComplete(sent -> {
+        // wrapped, not copied as Buffer.buffer(byte[]) would: the body is never changed once built
+        Buffer body = BufferInternal.buffer(Unpooled.wrappedBuffer(exchange.upstreamBody));
+        upstream.send(target, body, exchange::upstreamRequest).onComplete(sent -> {
             if (sent.failed()) failed(sent.cause());
             else answered(sent.result(), model);
         });
