@@ -10,6 +10,9 @@ import org.flywaydb.core.Flyway;
 
 /** The connection pool, migrated to the current schema on open. H2 embedded or PostgreSQL. */
 public final class Database implements AutoCloseable {
+    /** The page cache an embedded H2 file database gets unless its URL sets one (see withH2Defaults). */
+    static final int H2_CACHE_KB = 1024;
+
     private final HikariDataSource pool;
 
     private Database(HikariDataSource pool) { this.pool = pool; }
@@ -46,7 +49,7 @@ public final class Database implements AutoCloseable {
      * operating system's file cache still holds the file, so a page pushed out is re-read from
      * memory. A {@code CACHE_SIZE} in the URL wins.
      */
-    static String withH2Defaults(String url) {
+    private static String withH2Defaults(String url) {
         if (!url.startsWith("jdbc:h2:")) return url;
         String upper = url.toUpperCase(java.util.Locale.ROOT);
         if (!upper.contains("DB_CLOSE_ON_EXIT")) url += ";DB_CLOSE_ON_EXIT=FALSE";
@@ -56,8 +59,6 @@ public final class Database implements AutoCloseable {
         }
         return url;
     }
-
-    static final int H2_CACHE_KB = 1024;
 
     public DataSource dataSource() { return pool; }
 

@@ -46,14 +46,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The relay writes each upstream chunk of a stream as it comes and pauses the upstream while the
  * client's write queue is full, so a slow client holds at most one queue's worth of memory. An
- * answer's first two writes go out at once, so that its first token is never held: OpenAI's role
- * chunk and then the first token, or a translated stream's preamble and then its first delta. With
- * one, a fast upstream's first token waited for the rest of the stream and its usage (first token
- * +0.6-0.8 ms at 100 streams/s, against +0.54 with two). After them, the chunks of one event-loop
+ * answer's first two writes go out at once, so that its first token is never held, even when a fast
+ * upstream's whole stream arrives in one read: OpenAI's role chunk and then the first token, or a
+ * translated stream's preamble and then its first delta. After them, the chunks of one event-loop
  * turn are gathered and written at the turn's end, one write and one system call instead of one per
- * event: a fast upstream's 50-event stream arrives in one read. A chunk thus waits at most for the
- * rest of its turn, never for a later read; the chunks of the stream's last turn go out in one
- * write with its end, once its usage is written. A
+ * event. A chunk thus waits at most for the rest of its turn, never for a later read; the chunks of
+ * the stream's last turn go out in one write with its end, once its usage is written. A
  * whole (non-stream) answer is held instead, up to {@link #HOLD_LIMIT}, and goes out in one write
  * with its last byte once its usage is durable: one write and flush per answer rather than two,
  * which at saturation was a fifth of the event loops' CPU; the client could use no part of a JSON
