@@ -55,7 +55,7 @@ public final class Database implements AutoCloseable {
         if (!upper.contains("DB_CLOSE_ON_EXIT")) url += ";DB_CLOSE_ON_EXIT=FALSE";
         if (!upper.startsWith("JDBC:H2:MEM:")) {
             if (!upper.contains("WRITE_DELAY")) url += ";WRITE_DELAY=0";
-            if (!upper.contains("CACHE_SIZE")) url += ";CACHE_SIZE=" + H2_CACHE_KB;
+            if (!upper.contains(";CACHE_SIZE=")) url += ";CACHE_SIZE=" + H2_CACHE_KB; // not QUERY_CACHE_SIZE
         }
         return url;
     }

@@ -36,4 +36,11 @@ class H2DefaultsTest {
         String url = "jdbc:h2:file:" + dir.resolve("gantry") + ";CACHE_SIZE=8192";
         assertThat(setting(url, "CACHE_SIZE")).isEqualTo("8192");
     }
+
+    @Test
+    void anotherSettingNamedLikeItLeavesThePageCacheToGantry() throws SQLException {
+        String url = "jdbc:h2:file:" + dir.resolve("gantry") + ";QUERY_CACHE_SIZE=16";
+        assertThat(setting(url, "CACHE_SIZE")).isEqualTo(Integer.toString(Database.H2_CACHE_KB));
+        assertThat(setting(url, "QUERY_CACHE_SIZE")).isEqualTo("16");
+    }
 }
