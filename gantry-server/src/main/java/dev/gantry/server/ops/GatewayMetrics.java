@@ -9,6 +9,7 @@ import dev.gantry.usage.UsageRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -17,6 +18,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +40,7 @@ public final class GatewayMetrics {
             Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(300)};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<Meter> deploymentGauges = new ArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Counter usageDropped;
 
@@ -63,17 +67,22 @@ public final class GatewayMetrics {
     /**
      * Gauges of each deployment's live state: {@code gantry_deployment_available} (1 when routing
      * would send it work: health probe passing, breaker not open, not cooling down) and
-     * {@code gantry_deployment_in_flight}. Registering is idempotent, so a reload adds the new ones.
+     * {@code gantry_deployment_in_flight}. Each call replaces the previous call's gauges: a gauge
+     * reads the deployment value it was built with, and a reload that changes a deployment's
+     * settings gives it a new routing state under the same name, which Micrometer would not
+     * re-register; a deployment the reload removed loses its gauges.
      */
-    public void deployments(ModelCatalog catalog, DeploymentPicker picker) {
+    public synchronized void deployments(ModelCatalog catalog, DeploymentPicker picker) {
+        deploymentGauges.forEach(registry::remove);
+        deploymentGauges.clear();
         for (Model model : catalog.all()) {
             for (Deployment d : model.deployments()) {
                 var h = picker.health(d); // known from the start, not only after its first request
                 String id = d.id();
-                Gauge.builder("gantry_deployment_available", () -> picker.isAvailable(d) ? 1 : 0)
-                        .description("1 while routing would send the deployment work").tags("deployment", id).register(registry);
-                Gauge.builder("gantry_deployment_in_flight", h::inFlight)
-                        .description("Requests the deployment is serving now").tags("deployment", id).register(registry);
+                deploymentGauges.add(Gauge.builder("gantry_deployment_available", () -> picker.isAvailable(d) ? 1 : 0)
+                        .description("1 while routing would send the deployment work").tags("deployment", id).register(registry));
+                deploymentGauges.add(Gauge.builder("gantry_deployment_in_flight", h::inFlight)
+                        .description("Requests the deployment is serving now").tags("deployment", id).register(registry));
             }
         }
     }
