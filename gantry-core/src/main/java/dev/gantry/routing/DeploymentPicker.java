@@ -2,10 +2,11 @@ package dev.gantry.routing;
 
 import dev.gantry.catalog.Deployment;
 import dev.gantry.catalog.Model;
+import dev.gantry.catalog.ModelCatalog;
 import dev.gantry.catalog.Price;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +62,21 @@ public final class DeploymentPicker {
                 d -> new DeploymentHealth(d, new CircuitBreaker(breakerThreshold, breakerCooldown)));
     }
 
-    public Collection<DeploymentHealth> all() { return health.values(); }
+    /**
+     * After a reload: forgets the state of each deployment the catalog no longer lists as it was
+     * (removed, or listed with other settings, which start afresh), and the round-robin turn of each
+     * model it no longer has. Requests in flight hold their state and give their slots back to it.
+     */
+    public void retain(ModelCatalog catalog) {
+        Set<Deployment> listed = new HashSet<>();
+        Set<String> models = new HashSet<>();
+        for (Model model : catalog.all()) {
+            listed.addAll(model.deployments());
+            models.add(model.name());
+        }
+        health.keySet().retainAll(listed);
+        turns.keySet().retainAll(models);
+    }
 
     public long now() { return nanoTime.getAsLong(); }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gantry.catalog.Deployment;
 import dev.gantry.catalog.Model;
+import dev.gantry.catalog.ModelCatalog;
 import dev.gantry.catalog.Price;
 import dev.gantry.catalog.Provider;
 import dev.gantry.catalog.ProviderType;
@@ -324,5 +325,19 @@ class DeploymentPickerTest {
     void aDeploymentListedTwiceWithTheSameSettingsSharesOneState() {
         assertThat(picker.health(deployment("a"))).isSameAs(picker.health(deployment("a")));
         assertThat(picker.health(deployment("a", 2, 0, 0, Optional.empty()))).isNotSameAs(picker.health(deployment("a")));
+    }
+
+    @Test
+    void aReloadForgetsTheStatesOfDeploymentsItNoLongerListsAsTheyWere() {
+        Deployment kept = deployment("a");
+        Deployment recapped = deployment("b", 1, 0, 10, Optional.empty());
+        picker.health(kept).tryAcquire(clock.get());
+        picker.health(recapped).tryAcquire(clock.get());
+
+        picker.retain(new ModelCatalog(List.of(model(Strategy.ROUND_ROBIN, kept,
+                deployment("b", 1, 0, 20, Optional.empty())))));
+
+        assertThat(picker.health(kept).inFlight()).as("a listed deployment keeps its state").isEqualTo(1);
+        assertThat(picker.health(recapped).inFlight()).as("the old settings' state is gone").isZero();
     }
 }

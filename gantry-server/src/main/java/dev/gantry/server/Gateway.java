@@ -177,7 +177,10 @@ public final class Gateway implements AutoCloseable {
             var reloader = new ConfigReloader(configFile, config, storedProviderKeys);
             var picker = new DeploymentPicker(System::nanoTime, config.routing().breakerFailures(), config.routing().breakerCooldown());
             metrics.deployments(reloader.current().catalog(), picker);
-            reloader.onReload(applied -> metrics.deployments(applied.catalog(), picker));
+            reloader.onReload(applied -> {
+                picker.retain(applied.catalog());
+                metrics.deployments(applied.catalog(), picker);
+            });
             var prober = new HealthProber(vertx, reloader::current, picker);
             var authenticator = new Authenticator(keyCache, directory, vertx, clock);
             var sessions = new ConsoleSessions(new ConsoleSessionRepository(database.dataSource()), vertx, clock);
