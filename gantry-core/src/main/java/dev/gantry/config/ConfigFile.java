@@ -30,7 +30,8 @@ record ConfigFile(Server server, Database database, Redis redis, Usage usage, Ro
 
     record Redis(String url) {}
 
-    record Usage(Integer batchSize, Integer flushIntervalMs, Integer queueCapacity, String durability, String spoolDir) {}
+    record Usage(Integer batchSize, Integer flushIntervalMs, Integer queueCapacity, String durability, String spoolDir,
+                 Integer bodyRetentionDays) {}
 
     record ProviderEntry(String name, String type, String baseUrl, String apiKey, Map<String, String> headers,
                          TimeoutsEntry timeouts, Boolean responsesApi, HealthCheckEntry healthCheck) {}

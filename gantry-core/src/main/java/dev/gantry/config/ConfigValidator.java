@@ -89,7 +89,7 @@ final class ConfigValidator {
     }
 
     private UsageSettings usage(ConfigFile.Usage u) {
-        if (u == null) u = new ConfigFile.Usage(null, null, null, null, null);
+        if (u == null) u = new ConfigFile.Usage(null, null, null, null, null, null);
         String name = Objects.requireNonNullElse(u.durability(), UsageDurability.WRITE.configName());
         UsageDurability durability = Arrays.stream(UsageDurability.values()).filter(d -> d.configName().equals(name)).findFirst()
                 .orElse(null);
@@ -97,7 +97,8 @@ final class ConfigValidator {
         return new UsageSettings(between(u.batchSize(), 2_000, 1, 100_000, "/usage/batch_size"),
                 Duration.ofMillis(between(u.flushIntervalMs(), 200, 1, 60_000, "/usage/flush_interval_ms")),
                 between(u.queueCapacity(), 100_000, 1_000, 10_000_000, "/usage/queue_capacity"),
-                durability, Path.of(Objects.requireNonNullElse(u.spoolDir(), "./data/usage-spool")));
+                durability, Path.of(Objects.requireNonNullElse(u.spoolDir(), "./data/usage-spool")),
+                Duration.ofDays(between(u.bodyRetentionDays(), 30, 1, 36_500, "/usage/body_retention_days")));
     }
 
     private GatewayConfig.RoutingSettings routing(ConfigFile.Routing r) {

@@ -137,9 +137,11 @@ public record GatewayConfig(ServerSettings server, DatabaseSettings database, Op
     /**
      * Usage rows are written in batches of up to {@code batchSize}, at least every
      * {@code flushInterval}, through a spool in {@code spoolDir}; {@code durability} says what a
-     * complete answer's last byte waits for.
+     * complete answer's last byte waits for. Captured request and response bodies are deleted
+     * {@code bodyRetention} after their request.
      */
-    public record UsageSettings(int batchSize, Duration flushInterval, int queueCapacity, UsageDurability durability, Path spoolDir) {}
+    public record UsageSettings(int batchSize, Duration flushInterval, int queueCapacity, UsageDurability durability, Path spoolDir,
+                                Duration bodyRetention) {}
 
     /** What a complete answer's last byte waits for before it goes out. */
     public enum UsageDurability {

@@ -57,6 +57,15 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aBodyRetentionOfNoDaysIsRefused() {
+        loading("""
+                usage:
+                  body_retention_days: 0
+                """)
+                .hasMessageStartingWith("bad.yaml line 2: usage.body_retention_days: ");
+    }
+
+    @Test
     void aDeploymentWithNoProvidersDeclaredSaysSo() {
         loading("""
                 models:

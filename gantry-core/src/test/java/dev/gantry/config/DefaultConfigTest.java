@@ -31,6 +31,13 @@ class DefaultConfigTest {
     }
 
     @Test
+    void capturedBodiesAreKeptThirtyDaysByDefault() {
+        assertThat(ConfigLoader.defaults().usage().bodyRetention()).isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(ConfigLoader.parse("usage: { body_retention_days: 7 }", "u.yaml", NO_ENV).usage().bodyRetention())
+                .isEqualTo(java.time.Duration.ofDays(7));
+    }
+
+    @Test
     void answersWaitForTheirUsageToBeWrittenToTheSpoolByDefault() {
         assertThat(ConfigLoader.defaults().usage().durability()).isEqualTo(GatewayConfig.UsageDurability.WRITE);
         assertThat(ConfigLoader.parse("usage: { durability: fsync }", "u.yaml", NO_ENV).usage().durability())

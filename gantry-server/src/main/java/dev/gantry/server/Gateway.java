@@ -30,6 +30,7 @@ import dev.gantry.store.UserRepository;
 import dev.gantry.server.http.GatewayVerticle;
 import dev.gantry.server.ops.GatewayMetrics;
 import dev.gantry.server.proxy.BodyCapture;
+import dev.gantry.server.proxy.BodyRetention;
 import dev.gantry.server.proxy.CapacityQueue;
 import dev.gantry.server.ops.HealthProber;
 import dev.gantry.server.telemetry.Tracing;
@@ -194,6 +195,7 @@ public final class Gateway implements AutoCloseable {
                     admin, webConsole, recorder, metrics, database, shuttingDown::get, clock, estimator,
                     picker, new CapacityQueue(vertx), limits, tracing,
                     new BodyCapture(directory, stores.bodies(), vertx));
+            new BodyRetention(stores.bodies(), config.usage().bodyRetention(), clock).start(vertx);
 
             // Port 0 means any free port; Vert.x shares one random port among servers that ask for -1.
             int requestedPort = config.server().port() == 0 ? -1 : config.server().port();

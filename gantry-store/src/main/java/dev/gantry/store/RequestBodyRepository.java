@@ -37,6 +37,12 @@ public final class RequestBodyRepository {
                 List.of(requestId), RequestBodyRepository::read)).stream().findFirst();
     }
 
+    /** Deletes the bodies captured before {@code cutoff}; returns how many. */
+    public int deleteCapturedBefore(Instant cutoff) {
+        return Jdbc.run(ds, "delete bodies captured before " + cutoff, c -> Jdbc.update(c,
+                "DELETE FROM request_bodies WHERE created_at < ?", List.of(cutoff)));
+    }
+
     private static Bodies read(ResultSet rs) throws SQLException {
         return new Bodies(rs.getString("request_id"), Jdbc.instant(rs, "created_at"), rs.getString("request_body"),
                 rs.getString("response_body"), rs.getBoolean("truncated"));

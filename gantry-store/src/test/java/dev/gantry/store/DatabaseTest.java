@@ -40,7 +40,7 @@ class DatabaseTest {
 
     @Test
     void openingMigratesToTheLatestVersion() {
-        assertThat(db.column(MIGRATIONS)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+        assertThat(db.column(MIGRATIONS)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
         assertThat(db.column("SELECT COUNT(served_model) FROM usage_records")).containsExactly("0");
         assertThat(db.column("SELECT budget_period FROM org_settings")).containsExactly("month");
         assertThat(db.column("SELECT seq FROM audit_head")).containsExactly("0");
@@ -77,6 +77,6 @@ class DatabaseTest {
         }
 
         assertThat(db.column(HISTORY)).isEqualTo(history);
-        assertThat(db.column(MIGRATIONS)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
+        assertThat(db.column(MIGRATIONS)).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9");
     }
 }

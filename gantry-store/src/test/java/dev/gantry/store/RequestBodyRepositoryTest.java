@@ -12,7 +12,7 @@ import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Captured bodies: stored whole up to the column's size, found by request id. */
+/** Captured bodies: stored whole up to the column's size, found by request id, deleted by age. */
 @ParameterizedClass(name = "{0}")
 @EnumSource(TestDatabases.class)
 class RequestBodyRepositoryTest {
@@ -57,5 +57,18 @@ class RequestBodyRepositoryTest {
         bodies.insert(new Bodies("req_1", T0, "a", "b", false));
         assertThatThrownBy(() -> bodies.insert(new Bodies("req_1", T0, "c", "d", false)))
                 .isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void bodiesCapturedBeforeACutoffAreDeleted() {
+        bodies.insert(new Bodies("req_old", T0.minusSeconds(1), "a", "b", false));
+        bodies.insert(new Bodies("req_at", T0, "c", "d", false));
+        bodies.insert(new Bodies("req_new", T0.plusSeconds(3600), "e", "f", false));
+
+        assertThat(bodies.deleteCapturedBefore(T0)).isEqualTo(1);
+
+        assertThat(bodies.findByRequestId("req_old")).isEmpty();
+        assertThat(bodies.findByRequestId("req_at")).isPresent();
+        assertThat(bodies.findByRequestId("req_new")).isPresent();
     }
 }

@@ -68,7 +68,8 @@ class UsageRecorderTest {
     private UsageRecorder recorder(UsageDurability durability) {
         var db = Database.open(new GatewayConfig.DatabaseSettings("jdbc:h2:file:" + dir.resolve("db/gantry"), null, null, 2));
         toClose.add(db);
-        var settings = new GatewayConfig.UsageSettings(100, Duration.ofMillis(50), 1_000, durability, dir.resolve("spool"));
+        var settings = new GatewayConfig.UsageSettings(100, Duration.ofMillis(50), 1_000, durability, dir.resolve("spool"),
+                Duration.ofDays(30));
         var recorder = new UsageRecorder(new UsageRepository(db.dataSource()), new UsageMeter(new TokenEstimator()),
                 new SelfHostedCost(), new GatewayMetrics(), settings, UsageSpool.open(settings.spoolDir()));
         toClose.add(recorder);
