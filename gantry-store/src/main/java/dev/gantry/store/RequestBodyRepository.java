@@ -37,10 +37,14 @@ public final class RequestBodyRepository {
                 List.of(requestId), RequestBodyRepository::read)).stream().findFirst();
     }
 
-    /** Deletes the bodies captured before {@code cutoff}; returns how many. */
-    public int deleteCapturedBefore(Instant cutoff) {
+    /**
+     * Deletes the oldest bodies captured before {@code cutoff}, at most {@code limit} of them (one
+     * transaction of bounded size: months of bodies may be due at once); returns how many.
+     */
+    public int deleteCapturedBefore(Instant cutoff, int limit) {
         return Jdbc.run(ds, "delete bodies captured before " + cutoff, c -> Jdbc.update(c,
-                "DELETE FROM request_bodies WHERE created_at < ?", List.of(cutoff)));
+                "DELETE FROM request_bodies WHERE request_id IN (SELECT request_id FROM request_bodies"
+                        + " WHERE created_at < ? ORDER BY created_at LIMIT ?)", List.of(cutoff, limit)));
     }
 
     private static Bodies read(ResultSet rs) throws SQLException {

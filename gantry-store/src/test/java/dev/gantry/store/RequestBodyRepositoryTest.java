@@ -65,10 +65,21 @@ class RequestBodyRepositoryTest {
         bodies.insert(new Bodies("req_at", T0, "c", "d", false));
         bodies.insert(new Bodies("req_new", T0.plusSeconds(3600), "e", "f", false));
 
-        assertThat(bodies.deleteCapturedBefore(T0)).isEqualTo(1);
+        assertThat(bodies.deleteCapturedBefore(T0, 10)).isEqualTo(1);
 
         assertThat(bodies.findByRequestId("req_old")).isEmpty();
         assertThat(bodies.findByRequestId("req_at")).isPresent();
         assertThat(bodies.findByRequestId("req_new")).isPresent();
+    }
+
+    @Test
+    void aDeletionTakesTheOldestFirstAndNoMoreThanItsLimit() {
+        for (int i = 0; i < 5; i++) bodies.insert(new Bodies("req_" + i, T0.plusSeconds(i), "a", "b", false));
+
+        assertThat(bodies.deleteCapturedBefore(T0.plusSeconds(60), 2)).isEqualTo(2);
+
+        assertThat(bodies.findByRequestId("req_1")).isEmpty();
+        assertThat(bodies.findByRequestId("req_2")).isPresent();
+        assertThat(bodies.deleteCapturedBefore(T0.plusSeconds(60), 10)).isEqualTo(3);
     }
 }

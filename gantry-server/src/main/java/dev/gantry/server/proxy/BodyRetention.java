@@ -4,6 +4,7 @@ import dev.gantry.store.RequestBodyRepository;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * the requests' usage rows stay.
  */
 public final class BodyRetention {
-    static final Duration PERIOD = Duration.ofHours(1);
+    private static final Duration PERIOD = Duration.ofHours(1);
+    /** Bodies deleted per transaction. */
+    private static final int CHUNK = 1_000;
     private static final Logger log = LoggerFactory.getLogger(BodyRetention.class);
 
     private final RequestBodyRepository repository;
@@ -35,7 +38,13 @@ public final class BodyRetention {
 
     private void sweep() {
         try {
-            int deleted = repository.deleteCapturedBefore(clock.instant().minus(retention));
+            Instant cutoff = clock.instant().minus(retention);
+            int deleted = 0;
+            int last;
+            do {
+                last = repository.deleteCapturedBefore(cutoff, CHUNK);
+                deleted += last;
+            } while (last == CHUNK);
             if (deleted > 0) log.info("deleted the captured bodies of {} request(s) older than {} days", deleted, retention.toDays());
         } catch (RuntimeException e) { // the database may be down: the next hour tries again
             log.warn("captured bodies past their retention not deleted: {}", e.getMessage());
