@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Optional;
 public final class UsageScanner {
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] KEY = "\"usage\"".getBytes();
+    private static final int[] BACK_SHIFT = backShift();
     /** Streams may carry {@code "usage":null} in every chunk; look back past that many. */
     private static final int MAX_CANDIDATES = 64;
 
@@ -47,9 +49,21 @@ public final class UsageScanner {
                 Math.max(a.cachedInputTokens(), b.cachedInputTokens()), a.estimated() || b.estimated());
     }
 
-    private static Optional<TokenUsage> objectAfterKey(byte[] buf, int pos, int to) {
+    /** The usage object that follows a key at {@code pos}, read by the plain reader or, where it cannot, by Jackson. */
+    static Optional<TokenUsage> objectAfterKey(byte[] buf, int pos, int to) {
         while (pos < to && (buf[pos] == ' ' || buf[pos] == ':' || buf[pos] == '\n' || buf[pos] == '\r' || buf[pos] == '\t')) pos++;
         if (pos >= to || buf[pos] != '{') return Optional.empty();
+        var reader = new UsageObjectReader(buf, pos, to);
+        return switch (reader.read()) {
+            case UsageObjectReader.READ -> usage(reader.prompt, reader.completion, reader.cached, reader.input, reader.output,
+                    reader.cacheRead, reader.cacheWrite);
+            case UsageObjectReader.CUT_OFF -> Optional.empty();
+            default -> readWithJackson(buf, pos, to);
+        };
+    }
+
+    /** The same as {@link UsageObjectReader}, for what it leaves to Jackson. */
+    static Optional<TokenUsage> readWithJackson(byte[] buf, int pos, int to) {
         try (JsonParser p = JSON.createParser(buf, pos, to - pos)) {
             p.nextToken();
             long prompt = -1, completion = -1, cached = 0, input = -1, output = -1, cacheRead = 0, cacheWrite = 0;
@@ -73,35 +87,56 @@ public final class UsageScanner {
                     }
                 }
             }
-            if (prompt >= 0 || completion >= 0) {
-                return Optional.of(new TokenUsage(Math.max(prompt, 0), Math.max(completion, 0), cached, false));
-            }
-            if (input >= 0 || output >= 0) {
-                // Anthropic's input_tokens leaves out cache reads and writes; OpenAI's Responses API
-                // counts them in input_tokens and reports cached_tokens in its details instead
-                return Optional.of(new TokenUsage(Math.max(input, 0) + cacheRead + cacheWrite, Math.max(output, 0),
-                        cacheRead + cached, false));
-            }
-            return Optional.empty();
+            return usage(prompt, completion, cached, input, output, cacheRead, cacheWrite);
         } catch (IOException e) {
             return Optional.empty();
         }
     }
 
+    private static Optional<TokenUsage> usage(long prompt, long completion, long cached, long input, long output,
+            long cacheRead, long cacheWrite) {
+        if (prompt >= 0 || completion >= 0) {
+            return Optional.of(new TokenUsage(Math.max(prompt, 0), Math.max(completion, 0), cached, false));
+        }
+        if (input >= 0 || output >= 0) {
+            // Anthropic's input_tokens leaves out cache reads and writes; OpenAI's Responses API
+            // counts them in input_tokens and reports cached_tokens in its details instead
+            return Optional.of(new TokenUsage(Math.max(input, 0) + cacheRead + cacheWrite, Math.max(output, 0),
+                    cacheRead + cached, false));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Searches backwards, Horspool's way: a window that does not match moves by as much as its
+     * first byte allows, seven bytes for most bytes, since the key sits some hundreds of bytes
+     * before the end of every answer.
+     */
     private static int lastIndexOf(byte[] buf, int from, int before) {
-        outer:
-        for (int i = before - KEY.length; i >= from; i--) {
-            for (int j = 0; j < KEY.length; j++) if (buf[i + j] != KEY[j]) continue outer;
-            if (i > 0 && buf[i - 1] == '\\') continue; // inside a string: \"usage\"
-            return i;
+        int i = before - KEY.length;
+        while (i >= from) {
+            if (matchesAt(buf, i) && !(i > 0 && buf[i - 1] == '\\')) return i; // \"usage\" is inside a string
+            i -= BACK_SHIFT[buf[i] & 0xff];
         }
         return -1;
     }
 
+    private static boolean matchesAt(byte[] buf, int i) {
+        for (int j = 0; j < KEY.length; j++) if (buf[i + j] != KEY[j]) return false;
+        return true;
+    }
+
+    /** For each byte, how far left the key can move when a window starts with it: to that byte's first place after the key's start. */
+    private static int[] backShift() {
+        int[] shift = new int[256];
+        Arrays.fill(shift, KEY.length);
+        for (int k = KEY.length - 1; k >= 1; k--) shift[KEY[k] & 0xff] = k;
+        return shift;
+    }
+
     private static int indexOf(byte[] buf, int from, int to) {
-        outer:
         for (int i = from; i <= to - KEY.length; i++) {
-            for (int j = 0; j < KEY.length; j++) if (buf[i + j] != KEY[j]) continue outer;
+            if (!matchesAt(buf, i)) continue;
             if (i > 0 && buf[i - 1] == '\\') continue;
             return i;
         }
