@@ -4,6 +4,7 @@ import dev.gantry.config.GatewayConfig.UsageDurability;
 import dev.gantry.config.GatewayConfig.UsageSettings;
 import dev.gantry.server.ops.GatewayMetrics;
 import dev.gantry.store.UsageRepository;
+import dev.gantry.store.spool.SpoolLines;
 import dev.gantry.store.spool.UsageSpool;
 import dev.gantry.usage.SelfHostedCost;
 import dev.gantry.usage.TokenUsage;
@@ -316,8 +317,8 @@ public final class UsageRecorder implements AutoCloseable {
 
     /** Writes the records to the spool in one write, and passes them on to the store thread in spool order. */
     private void spoolAll(List<Measured> measured) {
-        var lines = new ArrayList<byte[]>(measured.size());
-        for (Measured m : measured) lines.add(UsageSpool.encode(m.record()));
+        var lines = new SpoolLines(measured.size());
+        for (Measured m : measured) lines.add(m.record());
         var forwarded = new AtomicBoolean();
         try {
             spool.append(lines, positions -> {

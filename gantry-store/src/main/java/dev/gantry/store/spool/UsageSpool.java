@@ -174,9 +174,8 @@ public final class UsageSpool implements AutoCloseable {
      * blocks only for the write to the operating system, unless the segment must be created on the
      * spot ({@link #prepareNextSegment} was not called in time).
      */
-    public void append(List<byte[]> lines, Consumer<List<Position>> reserved) {
-        int length = 0;
-        for (byte[] line : lines) length += line.length;
+    public void append(SpoolLines lines, Consumer<List<Position>> reserved) {
+        int length = lines.length();
         Segment segment;
         long offset;
         try {
@@ -186,16 +185,15 @@ public final class UsageSpool implements AutoCloseable {
                 offset = segment.reserved;
                 segment.reserved += length;
                 segment.writing.incrementAndGet();
-                var positions = new ArrayList<Position>(lines.size());
-                long end = offset;
-                for (byte[] line : lines) positions.add(new Position(segment.number, end += line.length));
+                var positions = new ArrayList<Position>(lines.count());
+                for (int i = 0; i < lines.count(); i++) positions.add(new Position(segment.number, offset + lines.end(i)));
                 reserved.accept(positions);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a usage spool segment: " + e.getMessage(), e);
         }
         try {
-            ByteBuffer buffer = lines.size() == 1 ? ByteBuffer.wrap(lines.getFirst()) : concat(lines, length);
+            ByteBuffer buffer = ByteBuffer.wrap(lines.bytes(), 0, length);
             while (buffer.hasRemaining()) segment.channel.write(buffer, offset + buffer.position());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the usage spool: " + e.getMessage(), e);
@@ -203,14 +201,6 @@ public final class UsageSpool implements AutoCloseable {
             segment.writing.decrementAndGet();
         }
     }
-
-    private static ByteBuffer concat(List<byte[]> lines, int length) {
-        ByteBuffer buffer = ByteBuffer.allocate(length);
-        for (byte[] line : lines) buffer.put(line);
-        return buffer.flip();
-    }
-
-    public static byte[] encode(UsageRecord record) { return SpoolCodec.encode(record); }
 
     /**
      * Creates and fills the next segment if the current one is half used, so that appends never

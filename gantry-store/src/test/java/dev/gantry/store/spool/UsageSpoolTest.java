@@ -47,8 +47,20 @@ class UsageSpoolTest {
     /** Appends the records as one group; returns where each ends. */
     private static List<Position> append(UsageSpool spool, List<UsageRecord> records) {
         var positions = new ArrayList<Position>();
-        spool.append(records.stream().map(UsageSpool::encode).toList(), positions::addAll);
+        spool.append(lines(records), positions::addAll);
         return positions;
+    }
+
+    static SpoolLines lines(List<UsageRecord> records) {
+        var lines = new SpoolLines(records.size());
+        records.forEach(lines::add);
+        return lines;
+    }
+
+    /** One record's line, as the spool writes it. */
+    static byte[] line(UsageRecord record) {
+        var lines = lines(List.of(record));
+        return Arrays.copyOf(lines.bytes(), lines.length());
     }
 
     /** What a restart would replay. */
@@ -125,8 +137,8 @@ class UsageSpoolTest {
         List<UsageRecord> written = List.of(record("a", "qwen3-coder"), record("b", "модель-ü"));
         List<Position> positions = appendInOneRun(written);
 
-        long first = UsageSpool.encode(written.get(0)).length;
-        long second = UsageSpool.encode(written.get(1)).length;
+        long first = line(written.get(0)).length;
+        long second = line(written.get(1)).length;
         assertThat(positions).containsExactly(new Position(1, first), new Position(1, first + second));
     }
 
@@ -160,7 +172,7 @@ class UsageSpoolTest {
     void aTornLastLineIsSkipped() throws IOException {
         List<UsageRecord> written = records(2);
         appendInOneRun(written);
-        byte[] line = UsageSpool.encode(record("torn", "qwen3-coder"));
+        byte[] line = line(record("torn", "qwen3-coder"));
         writeAtTheEndOfTheRecords("spool-000001.log", Arrays.copyOf(line, line.length / 2));
 
         assertThat(replay()).containsExactlyElementsOf(written);
@@ -169,7 +181,7 @@ class UsageSpoolTest {
     @Test
     void recordsAppendedAfterATornLineAreReplayed() throws IOException {
         appendInOneRun(records(1));
-        byte[] line = UsageSpool.encode(record("torn", "qwen3-coder"));
+        byte[] line = line(record("torn", "qwen3-coder"));
         writeAtTheEndOfTheRecords("spool-000001.log", Arrays.copyOf(line, line.length / 2));
         replay();
 
@@ -239,7 +251,7 @@ class UsageSpoolTest {
         assertThat(replay()).containsExactlyElementsOf(concat(first, second));
         assertThat(segmentFiles()).containsExactly("spool-000002.log");
         assertThat(new String(Files.readAllBytes(dir.resolve("checkpoint")), StandardCharsets.US_ASCII).trim())
-                .isEqualTo("2 " + UsageSpool.encode(second.getFirst()).length);
+                .isEqualTo("2 " + line(second.getFirst()).length);
     }
 
     @Test
@@ -256,7 +268,7 @@ class UsageSpoolTest {
                     start.await();
                     for (int i = 0; i < each; i++) {
                         if (i % 50 == 0) spool.prepareNextSegment();
-                        spool.append(List.of(UsageSpool.encode(record("t" + thread + "-" + i, "m"))), told::addAll);
+                        spool.append(lines(List.of(record("t" + thread + "-" + i, "m"))), told::addAll);
                     }
                     return null;
                 }));
@@ -290,7 +302,7 @@ class UsageSpoolTest {
 
     @Test
     void aSegmentPreparedAheadIsTheOneTheNextAppendsGoTo() throws IOException {
-        int lineBytes = UsageSpool.encode(records(1).getFirst()).length; // as long as every line of records(n)
+        int lineBytes = line(records(1).getFirst()).length; // as long as every line of records(n)
         try (UsageSpool spool = UsageSpool.open(dir, 4L * lineBytes)) {
             spool.prepareNextSegment(); // none in use yet: made now, taken by the first append
             assertThat(segmentFiles()).containsExactly("spool-000001.log");
