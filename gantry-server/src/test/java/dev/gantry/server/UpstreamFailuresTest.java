@@ -7,7 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.sim.SimBehaviour;
 import dev.gantry.sim.SimBehaviour.Fault;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -134,5 +138,22 @@ class UpstreamFailuresTest {
 
         List<String> data = response.body().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
         assertThat(json(data.getLast()).path("error").path("code").asText()).isEqualTo("upstream_timeout");
+    }
+
+    @Test
+    void silentStreamsOnTheSameEventLoopsAreEachEndedWithATimeoutEvent() throws Exception {
+        gw.sim.behaviour(gw.sim.behaviour().withChunks(3).withChunkDelayMs(3_000)); // the idle timeout is 1.5 s
+        // more streams than event loops: each loop's watch ends several at once, in one of its ticks
+        try (var pool = Executors.newFixedThreadPool(6)) {
+            var streams = new ArrayList<Future<List<String>>>();
+            for (int i = 0; i < 6; i++) {
+                streams.add(pool.submit(() -> gw.postStreaming("/v1/chat/completions", STREAM, gw.memberKey).body()
+                        .filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList()));
+            }
+            for (var stream : streams) {
+                List<String> data = stream.get(20, TimeUnit.SECONDS);
+                assertThat(json(data.getLast()).path("error").path("code").asText()).isEqualTo("upstream_timeout");
+            }
+        }
     }
 }

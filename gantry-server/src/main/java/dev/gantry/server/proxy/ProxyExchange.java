@@ -55,10 +55,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whole (non-stream) answer is held instead, up to {@link #HOLD_LIMIT}, and goes out in one write
  * with its last byte once its usage is durable: one write and flush per answer rather than two,
  * which at saturation was a fifth of the event loops' CPU; the client could use no part of a JSON
- * body before its end anyway. A watchdog
- * ends a stream whose upstream stays silent longer than the deployment's first-token or idle timeout (Vert.x's own
- * idle timeout stops guarding once the response headers are in): one timer per answer, checking
- * a timestamp that each chunk refreshes, so the per-chunk cost is a field write.
+ * body before its end anyway. The event loop's {@link SilenceWatch} ends an answer whose upstream
+ * stays silent longer than the deployment's first-token or idle timeout (Vert.x's own idle timeout
+ * stops guarding once the response headers are in): it looks at a timestamp that each chunk
+ * refreshes, so the per-chunk cost is a field write.
  */
 final class ProxyExchange {
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
@@ -76,6 +76,7 @@ final class ProxyExchange {
     private final Vertx vertx;
     private final UsageRecorder recorder;
     private final CapacityQueue capacity;
+    private final SilenceWatch silenceWatch;
     /** The event loop this request lives on, where the answer's last byte is sent from. */
     private final Context context = Vertx.currentContext();
     private final AtomicInteger inFlight;
@@ -106,7 +107,8 @@ final class ProxyExchange {
     private Duration retryAfter = Duration.ofSeconds(1);
     private long lastChunkNanos;
     private boolean paused;
-    private long watchdog = -1;
+    /** This answer's place in its loop's {@link SilenceWatch}; -1 when not watched. */
+    int silenceSlot = -1;
     private AnswerRelay relay;
     /** The part of a whole answer not yet written (see {@link #send}); null when nothing is held. */
     private Buffer held;
@@ -128,8 +130,9 @@ final class ProxyExchange {
     private Grant grant = Grant.NONE;
 
     ProxyExchange(Endpoint endpoint, HttpServerResponse response, Vertx vertx, Instant startedAt,
-                  UsageRecorder recorder, AtomicInteger inFlight, CapacityQueue capacity) {
+                  UsageRecorder recorder, AtomicInteger inFlight, CapacityQueue capacity, SilenceWatch silenceWatch) {
         this.capacity = capacity;
+        this.silenceWatch = silenceWatch;
         this.endpoint = endpoint;
         this.response = response;
         this.vertx = vertx;
@@ -156,7 +159,8 @@ final class ProxyExchange {
         this.upstreamResponse = upstream;
         if (upstream.statusCode() == 429) retryAfter = RetryAfter.parse(upstream.getHeader("retry-after"));
         relay.begin(upstream, response);
-        watchSilence(upstream);
+        lastChunkNanos = System.nanoTime();
+        silenceWatch.watch(this);
         upstream.handler(chunk -> {
             if (done) return;
             lastChunkNanos = System.nanoTime();
@@ -278,21 +282,17 @@ final class ProxyExchange {
 
     /**
      * Ends the answer if the upstream keeps silent: longer than {@code first_token} before its first
-     * chunk, {@code idle} between chunks, or past {@code total} overall.
+     * chunk, {@code idle} between chunks, or past {@code total} overall. Called by the loop's
+     * {@link SilenceWatch} every {@link SilenceWatch#PERIOD_MS} ms while the answer is relayed.
      */
-    private void watchSilence(HttpClientResponse upstream) {
+    void checkSilence(long now) {
         Timeouts timeouts = deployment.timeouts();
-        long firstToken = timeouts.firstToken().toNanos(), idle = timeouts.idle().toNanos(), total = timeouts.total().toNanos();
-        lastChunkNanos = System.nanoTime();
-        long period = Math.max(50, Math.min(firstToken, idle) / 4_000_000);
-        watchdog = vertx.setPeriodic(period, id -> {
-            long now = System.nanoTime();
-            boolean silent = !paused && now - lastChunkNanos > (firstByteNanos < 0 ? firstToken : idle);
-            boolean overTime = total > 0 && now - startNanos > total;
-            if (!silent && !overTime) return;
-            upstreamBroke(new TimeoutException(silent ? "upstream silent too long" : "upstream answer over its total time"));
-            upstream.request().reset();
-        });
+        boolean silent = !paused && now - lastChunkNanos > (firstByteNanos < 0 ? timeouts.firstToken() : timeouts.idle()).toNanos();
+        long total = timeouts.total().toNanos();
+        boolean overTime = total > 0 && now - startNanos > total;
+        if (!silent && !overTime) return;
+        upstreamBroke(new TimeoutException(silent ? "upstream silent too long" : "upstream answer over its total time"));
+        upstreamResponse.request().reset();
     }
 
     /**
@@ -441,7 +441,7 @@ final class ProxyExchange {
     private void finish(Outcome outcome, int status, Runnable sendLastByte) {
         done = true;
         ending = sendLastByte != null;
-        if (watchdog >= 0) vertx.cancelTimer(watchdog);
+        silenceWatch.forget(this);
         releaseDeployment(outcome, status);
         inFlight.decrementAndGet();
         long now = System.nanoTime();

@@ -47,6 +47,8 @@ public final class ProxyHandler {
     private final LimitsStep limits;
     private final Tracing tracing;
     private final BodyCapture bodyCapture;
+    /** This handler's event loop's: a handler serves one loop. */
+    private final SilenceWatch silenceWatch;
 
     public ProxyHandler(Vertx vertx, Authenticator authenticator, Supplier<ModelCatalog> catalog, DeploymentPicker picker,
                         CapacityQueue capacity, UpstreamClient upstream, UsageRecorder recorder, AtomicInteger inFlight, long maxBodyBytes,
@@ -65,12 +67,14 @@ public final class ProxyHandler {
         this.limits = limits;
         this.tracing = tracing;
         this.bodyCapture = bodyCapture;
+        this.silenceWatch = new SilenceWatch(vertx);
     }
 
     /** Serves one model call; runs on the event loop that accepted it. */
     public void handle(HttpServerRequest request, Endpoint endpoint) {
         request.pause(); // nothing is read before the key is known to be good
-        var exchange = new ProxyExchange(endpoint, request.response(), vertx, clock.instant(), recorder, inFlight, capacity);
+        var exchange = new ProxyExchange(endpoint, request.response(), vertx, clock.instant(), recorder, inFlight, capacity,
+                silenceWatch);
         if (tracing.enabled()) exchange.trace = tracing.begin(request.getHeader("traceparent"));
         authenticator.authenticate(request)
                 .compose(key -> {
