@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.sim.SimBehaviour;
 import dev.gantry.sim.SimBehaviour.Fault;
 import dev.gantry.sim.UpstreamSimulator;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -158,6 +159,31 @@ class RoutingTest {
         var response = gw.post("/v1/chat/completions", CHAT, gw.memberKey);
 
         assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(a.requestCount()).isEqualTo(1);
+        assertThat(b.requestCount()).isEqualTo(1);
+        assertThat(gw.usageRow(response.headers().firstValue("x-gantry-request-id").orElseThrow()).path("deployment").asText())
+                .isEqualTo("b/x");
+    }
+
+    @Test
+    void anUpstreamSilentPastItsFirstTokenTimeoutIsGivenUpAndTheRequestRetriedElsewhere() {
+        gw = GatewayFixture.startWith(a, """
+                providers:
+                  - { name: a, type: openai, base_url: "%s/v1", api_key: %s, timeouts: { first_token_ms: 300 } }
+                  - { name: b, type: openai, base_url: "%s/v1", api_key: %s }
+                models:
+                  - name: m
+                    strategy: priority
+                    retry: { max_attempts: 2, initial_backoff_ms: 1 }
+                    deployments: [ { provider: a, model: x, priority: 0 }, { provider: b, model: x, priority: 1 } ]
+                """.formatted(a.baseUrl(), PROVIDER_KEY, b.baseUrl(), PROVIDER_KEY));
+        a.behaviour(a.behaviour().withLatencyMs(5_000));
+        long start = System.nanoTime();
+
+        var response = gw.post("/v1/chat/completions", CHAT, gw.memberKey);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
         assertThat(a.requestCount()).isEqualTo(1);
         assertThat(b.requestCount()).isEqualTo(1);
         assertThat(gw.usageRow(response.headers().firstValue("x-gantry-request-id").orElseThrow()).path("deployment").asText())

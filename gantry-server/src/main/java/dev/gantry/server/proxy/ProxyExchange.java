@@ -67,6 +67,8 @@ final class ProxyExchange {
     static final String REQUEST_ID_HEADER = "x-gantry-request-id";
     /** What the usage row says of a request whose client left: nginx's "client closed request". */
     private static final int CLIENT_CLOSED = 499;
+    /** The reset code of an upstream request given up on (HTTP/2's CANCEL; HTTP/1 closes the connection). */
+    private static final long CANCEL = 0x8;
     /** The largest whole answer held back to go out in one write; a larger one is streamed from there on. */
     static final int HOLD_LIMIT = 256 * 1024;
 
@@ -103,6 +105,9 @@ final class ProxyExchange {
     private final ByteWindow window = new ByteWindow();
     private long firstByteNanos = -1;
     private long sentNanos;
+    /** When the current attempt's request was sent, and whether its response headers are still awaited. */
+    private long requestSentNanos;
+    private boolean awaitingAnswer;
     private DeploymentHealth health;
     private Duration retryAfter = Duration.ofSeconds(1);
     private long lastChunkNanos;
@@ -147,8 +152,17 @@ final class ProxyExchange {
     /** Called with each attempt's upstream request, so that a departed client can cancel it. */
     void upstreamRequest(HttpClientRequest request) {
         upstreamRequest = request;
-        if (done) request.reset();
+        if (done) {
+            request.reset();
+            return;
+        }
+        requestSentNanos = System.nanoTime();
+        awaitingAnswer = true;
+        silenceWatch.watch(this);
     }
+
+    /** The current attempt's response headers came, or the attempt failed: no first-token wait runs now. */
+    void upstreamAnswered() { awaitingAnswer = false; }
 
     void relay(HttpClientResponse upstream, AnswerRelay relay) {
         if (done) { // the client left while the upstream was thinking
@@ -160,7 +174,6 @@ final class ProxyExchange {
         if (upstream.statusCode() == 429) retryAfter = RetryAfter.parse(upstream.getHeader("retry-after"));
         relay.begin(upstream, response);
         lastChunkNanos = System.nanoTime();
-        silenceWatch.watch(this);
         upstream.handler(chunk -> {
             if (done) return;
             lastChunkNanos = System.nanoTime();
@@ -281,12 +294,20 @@ final class ProxyExchange {
     }
 
     /**
-     * Ends the answer if the upstream keeps silent: longer than {@code first_token} before its first
-     * chunk, {@code idle} between chunks, or past {@code total} overall. Called by the loop's
-     * {@link SilenceWatch} every {@link SilenceWatch#PERIOD_MS} ms while the answer is relayed.
+     * Ends the request if the upstream keeps silent: longer than {@code first_token} before an
+     * attempt's response headers or before the answer's first chunk, {@code idle} between chunks,
+     * or past {@code total} overall. Called by the loop's {@link SilenceWatch} every
+     * {@link SilenceWatch#PERIOD_MS} ms from the first attempt to the end.
      */
     void checkSilence(long now) {
         Timeouts timeouts = deployment.timeouts();
+        if (awaitingAnswer) {
+            if (now - requestSentNanos <= timeouts.firstToken().toNanos()) return;
+            awaitingAnswer = false; // the attempt fails with this cause: a 504, which the attempts may retry
+            upstreamRequest.reset(CANCEL, new TimeoutException("no answer from the upstream within its first-token timeout"));
+            return;
+        }
+        if (upstreamResponse == null) return; // between attempts
         boolean silent = !paused && now - lastChunkNanos > (firstByteNanos < 0 ? timeouts.firstToken() : timeouts.idle()).toNanos();
         long total = timeouts.total().toNanos();
         boolean overTime = total > 0 && now - startNanos > total;

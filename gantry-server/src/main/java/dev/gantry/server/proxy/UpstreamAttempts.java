@@ -156,6 +156,7 @@ final class UpstreamAttempts {
         // wrapped, not copied as Buffer.buffer(byte[]) would: the body is never changed once built
         Buffer body = BufferInternal.buffer(Unpooled.wrappedBuffer(exchange.upstreamBody));
         upstream.send(target, body, exchange::upstreamRequest).onComplete(sent -> {
+            exchange.upstreamAnswered();
             if (sent.failed()) failed(sent.cause());
             else answered(sent.result(), model);
         });

@@ -61,8 +61,7 @@ public final class UpstreamClient {
                 .setMethod(HttpMethod.POST)
                 .setSsl(target.ssl()).setHost(target.host()).setPort(target.port()).setURI(target.path())
                 .setHeaders(target.headers())
-                .setConnectTimeout(target.timeouts().connect().toMillis())
-                .setIdleTimeout(target.timeouts().firstToken().toMillis()); // until the response headers
+                .setConnectTimeout(target.timeouts().connect().toMillis()); // the first-token wait: ProxyExchange#checkSilence
         return client.request(options).compose(request -> {
             onRequest.accept(request);
             return request.send(body);
