@@ -22,8 +22,19 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "Port to listen on (overrides server.port)")
     Integer port;
 
+    /**
+     * Netty checks a buffer's reference count at every read and write of it, 1.7 % of the gateway's
+     * CPU at saturation. Gantry's own code never holds a pooled buffer (Vert.x hands it heap copies),
+     * so the check only guards Netty's and Vert.x's internals, and with pooled buffers it catches
+     * only some misuse anyway: a buffer reused from the pool counts as live. Tests, which start the
+     * gateway without this command, keep it on; {@code -Dio.netty.buffer.checkAccessible=true}
+     * brings it back.
+     */
+    private static final String NETTY_ACCESS_CHECK = "io.netty.buffer.checkAccessible";
+
     @Override
     public Integer call() {
+        if (System.getProperty(NETTY_ACCESS_CHECK) == null) System.setProperty(NETTY_ACCESS_CHECK, "false"); // before Netty loads
         Gateway gateway;
         try {
             Path file = configFile();
