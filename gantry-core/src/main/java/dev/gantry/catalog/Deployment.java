@@ -12,16 +12,21 @@ import java.util.Optional;
  * @param timeouts      the provider's, or this deployment's own
  * @param price         this deployment's own price, if it differs from the model's
  * @param costPerHourMicros what a self-hosted deployment costs per hour, in micro-dollars; 0 if not given
+ * @param id            a short name for logs, metrics and usage rows: {@code provider/upstream-model}; made
+ *                      once here, since every request asks for it several times
  */
 public record Deployment(Provider provider, String upstreamModel, int weight, int priority, int maxConcurrent,
-                         Timeouts timeouts, Optional<Price> price, long costPerHourMicros) {
+                         Timeouts timeouts, Optional<Price> price, long costPerHourMicros, String id) {
+
+    public Deployment(Provider provider, String upstreamModel, int weight, int priority, int maxConcurrent,
+                      Timeouts timeouts, Optional<Price> price, long costPerHourMicros) {
+        this(provider, upstreamModel, weight, priority, maxConcurrent, timeouts, price, costPerHourMicros,
+                provider.name() + "/" + upstreamModel);
+    }
 
     public Deployment withProvider(Provider p) {
         return new Deployment(p, upstreamModel, weight, priority, maxConcurrent, timeouts, price, costPerHourMicros);
     }
-
-    /** A short name for logs, metrics and usage rows: {@code provider/upstream-model}. */
-    public String id() { return provider.name() + "/" + upstreamModel; }
 
     /**
      * Routing looks deployments up by value on every request; the generated hash walks the provider,

@@ -9,13 +9,16 @@ import java.util.Arrays;
  * no array per record and no copy to join them.
  */
 public final class SpoolLines {
+    /** Room per record: a line is 300 to 400 bytes unless a client sent a long model name. */
+    private static final int LINE_BYTES = 512;
+
     private byte[] bytes;
     private int length;
     private int[] ends;
     private int count;
 
     public SpoolLines(int records) {
-        bytes = new byte[Math.max(1, records) * 320];
+        bytes = new byte[Math.max(1, records) * LINE_BYTES];
         ends = new int[Math.max(1, records)];
     }
 
