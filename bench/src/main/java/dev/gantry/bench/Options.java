@@ -35,7 +35,11 @@ final class Options {
     long requestTimeoutMs = 30_000;
 
     // scenarios (seconds unless named otherwise)
-    double warmupS = 45;
+    /**
+     * Long enough for the JIT to settle: after 45 s, C2 was still compiling through the saturation
+     * rounds (1,064 compilations, 6.4 s of compile time in their 70 s), 5-7 % of the gateway's CPU.
+     */
+    double warmupS = 90;
     int rounds = 4;
     double saturationS = 10;
     int connections = 64;
@@ -87,7 +91,7 @@ final class Options {
                                       deployments: one model on 1, 2 and 4 deployments (round_robin),
                                         non-streaming, through Gantry
               --loops N               load-generator event loops (2)
-              --warmup-s S            JIT warm-up: a third direct, the rest through the gateway (45)
+              --warmup-s S            JIT warm-up: a third direct, the rest through the gateway (90)
               --rounds N              saturation rounds, order alternating D-G, G-D, ... (4)
               --saturation-s S        length of each saturation run (10)
               --connections N         connections for non-streaming saturation (64)
