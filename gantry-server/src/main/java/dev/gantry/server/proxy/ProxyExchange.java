@@ -55,10 +55,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whole (non-stream) answer is held instead, up to {@link #HOLD_LIMIT}, and goes out in one write
  * with its last byte once its usage is durable: one write and flush per answer rather than two,
  * which at saturation was a fifth of the event loops' CPU; the client could use no part of a JSON
- * body before its end anyway. The event loop's {@link SilenceWatch} ends an answer whose upstream
- * stays silent longer than the deployment's first-token or idle timeout (Vert.x's own idle timeout
- * stops guarding once the response headers are in): it looks at a timestamp that each chunk
- * refreshes, so the per-chunk cost is a field write.
+ * body before its end anyway. The event loop's {@link SilenceWatch} ends a request whose upstream
+ * stays silent longer than the deployment's first-token timeout (before the response headers and
+ * before the first chunk) or idle timeout (between chunks): it looks at a timestamp that each
+ * chunk refreshes, so the per-chunk cost is a field write.
  */
 final class ProxyExchange {
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
@@ -75,7 +75,6 @@ final class ProxyExchange {
     final String id = RequestIds.next();
     final Endpoint endpoint;
     private final HttpServerResponse response;
-    private final Vertx vertx;
     private final UsageRecorder recorder;
     private final CapacityQueue capacity;
     private final SilenceWatch silenceWatch;
@@ -134,13 +133,12 @@ final class ProxyExchange {
     /** What the limits step granted; ended by the usage recorder with the measured usage. */
     private Grant grant = Grant.NONE;
 
-    ProxyExchange(Endpoint endpoint, HttpServerResponse response, Vertx vertx, Instant startedAt,
+    ProxyExchange(Endpoint endpoint, HttpServerResponse response, Instant startedAt,
                   UsageRecorder recorder, AtomicInteger inFlight, CapacityQueue capacity, SilenceWatch silenceWatch) {
         this.capacity = capacity;
         this.silenceWatch = silenceWatch;
         this.endpoint = endpoint;
         this.response = response;
-        this.vertx = vertx;
         this.recorder = recorder;
         this.inFlight = inFlight;
         this.startedAt = startedAt;

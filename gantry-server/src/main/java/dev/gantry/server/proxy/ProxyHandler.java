@@ -73,8 +73,7 @@ public final class ProxyHandler {
     /** Serves one model call; runs on the event loop that accepted it. */
     public void handle(HttpServerRequest request, Endpoint endpoint) {
         request.pause(); // nothing is read before the key is known to be good
-        var exchange = new ProxyExchange(endpoint, request.response(), vertx, clock.instant(), recorder, inFlight, capacity,
-                silenceWatch);
+        var exchange = new ProxyExchange(endpoint, request.response(), clock.instant(), recorder, inFlight, capacity, silenceWatch);
         if (tracing.enabled()) exchange.trace = tracing.begin(request.getHeader("traceparent"));
         authenticator.authenticate(request)
                 .compose(key -> {

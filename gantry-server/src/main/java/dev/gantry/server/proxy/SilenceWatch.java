@@ -4,15 +4,15 @@ import io.vertx.core.Vertx;
 import java.util.Arrays;
 
 /**
- * One event loop's watch over its answers' upstreams, for those that keep silent too long
- * ({@link ProxyExchange#checkSilence}). One timer for all of the loop's answers instead of one per
- * answer: setting and cancelling a timer for each answer cost 1 % of the gateway's CPU at
- * saturation, where the answers come and go by thousands a second. The timer runs while the loop
- * has answers in flight and stops at the first tick that finds none, so an idle gateway does not
- * wake up for it.
+ * One event loop's watch over its requests' upstreams, for those that keep silent too long
+ * ({@link ProxyExchange#checkSilence}). One timer for all of the loop's requests instead of one
+ * per request: setting and cancelling a timer for each (Vert.x's idle timeout until the response
+ * headers, then one of our own for the answer) cost 2 % of the gateway's CPU at saturation, where
+ * requests come and go by thousands a second. The timer runs while the loop has requests in flight
+ * and stops at the first tick that finds none, so an idle gateway does not wake up for it.
  *
- * <p>Used from its event loop only. An answer knows its slot in the array, so that it leaves in
- * constant time: the last answer moves into the slot it frees.
+ * <p>Used from its event loop only. A request knows its slot in the array, so that it leaves in
+ * constant time: the last one moves into the slot it frees.
  */
 final class SilenceWatch {
     /** How often silence is looked for: a timeout fires at most this much late. */
@@ -47,9 +47,7 @@ final class SilenceWatch {
         }
     }
 
-    int size() { return count; }
-
-    /** From the end down, so that an answer this ends (and whose slot the last one takes) costs no one a check. */
+    /** From the end down, so that a request this ends (and whose slot the last one takes) costs no one a check. */
     private void tick() {
         if (count == 0) {
             vertx.cancelTimer(timer);
