@@ -34,13 +34,12 @@ class SpoolCodecTest {
 
     @Test
     void everyRecordReadsBackAsItWasWritten() {
-        for (UsageRecord r : RECORDS) assertThat(SpoolCodec.decode(text(line(r)))).isEqualTo(r);
+        for (UsageRecord r : RECORDS) assertThat(SpoolCodec.decode(text(UsageSpoolTest.line(r)))).isEqualTo(r);
     }
 
     @Test
     void eachLineIsOneJsonObjectEndingInANewline() throws Exception {
-        var lines = new SpoolLines(1);
-        RECORDS.forEach(lines::add);
+        var lines = UsageSpoolTest.lines(RECORDS);
         String all = new String(lines.bytes(), 0, lines.length(), StandardCharsets.UTF_8);
 
         String[] split = all.split("\n", -1);
@@ -63,12 +62,6 @@ class SpoolCodecTest {
         assertThat(SpoolCodec.decode(earlier)).isEqualTo(new UsageRecord("req-old", Instant.parse("2025-06-01T10:00:00.250Z"),
                 "key-1", "chat_completions", "m", "m", "fleet/m", new TokenUsage(100, 20, 5, false), 1_234, 200, Outcome.OK, 250,
                 40, true));
-    }
-
-    private static byte[] line(UsageRecord r) {
-        var lines = new SpoolLines(1);
-        lines.add(r);
-        return Arrays.copyOf(lines.bytes(), lines.length());
     }
 
     private static String text(byte[] line) {
