@@ -3,8 +3,9 @@ package dev.gantry.usage;
 /**
  * Reads a usage object's counts straight from the bytes, for the plain JSON that providers send:
  * ASCII strings without escapes, integers of up to 18 digits, nesting up to 64 deep. That is every
- * usage object seen in practice, and reading it this way costs a fifth of creating a Jackson
- * parser for it, on the event loop of every answer. Anything outside that subset (an escape, a
+ * usage object seen in practice, and reading it this way costs half of what creating a Jackson
+ * parser for it and reading with that did (1.14 against 0.58 % of the CPU at saturation, in
+ * profiles), on the event loop of every answer. Anything outside that subset (an escape, a
  * non-ASCII byte, a syntax error) is left to Jackson, so that both readers agree on every input:
  * {@link #read} then says {@link #ASK_JACKSON}.
  *
