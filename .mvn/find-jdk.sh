@@ -1,4 +1,5 @@
-# Sourced by ./mvnw, ./gantry and .ci/run: points JAVA_HOME at a JDK of version 21 or newer.
+# Sourced by ./mvnw, ./gantry, bench/run and .ci/run: points JAVA_HOME at a JDK of version 21 or
+# newer, and says which flags a Gantry process runs with on it.
 # Order: JAVA_HOME if it is new enough, else the newest JDK under /usr/lib/jvm (or on macOS's
 # java_home), else the `java` on PATH if it is new enough.
 
@@ -7,8 +8,9 @@ gantry_java_major() { # prints the major version of the java binary $1, or 0
 }
 
 gantry_find_jdk() {
-  if [ -n "${JAVA_HOME-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && [ "$(gantry_java_major "$JAVA_HOME/bin/java")" -ge 21 ]; then
-    return 0
+  if [ -n "${JAVA_HOME-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+    GANTRY_JAVA_MAJOR=$(gantry_java_major "$JAVA_HOME/bin/java")
+    [ "$GANTRY_JAVA_MAJOR" -lt 21 ] || return 0
   fi
   best="" best_major=0
   case $- in *f*) set +f; gantry_noglob=1 ;; *) gantry_noglob=0 ;; esac # ./mvnw runs under `set -f`
@@ -28,5 +30,19 @@ gantry_find_jdk() {
     return 1
   fi
   JAVA_HOME="$best"
+  GANTRY_JAVA_MAJOR=$best_major
   export JAVA_HOME
+}
+
+# The access flags of a JVM that runs Vert.x (call after gantry_find_jdk): native access for
+# Netty's epoll transport and, on Java 23 and newer, sun.misc.Unsafe's memory access. Netty reads
+# and writes its buffers through Unsafe when it may, and from Java 25 on only when this flag allows
+# it; without it every byte goes through a ByteBuffer's bounds and session checks. Java 21 and 22
+# allow it without a flag and do not know the flag.
+gantry_jvm_access_flags() {
+  if [ "${GANTRY_JAVA_MAJOR:-21}" -ge 23 ]; then
+    echo "--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+  else
+    echo "--enable-native-access=ALL-UNNAMED"
+  fi
 }

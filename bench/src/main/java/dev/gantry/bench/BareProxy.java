@@ -49,6 +49,9 @@ public final class BareProxy {
     private BareProxy() {}
 
     public static void main(String[] args) throws Exception {
+        // Netty as `gantry serve` sets it up, so that a calibration compares like with like
+        if (System.getProperty("io.netty.buffer.checkAccessible") == null) System.setProperty("io.netty.buffer.checkAccessible", "false");
+        if (System.getProperty("io.netty.allocator.type") == null) System.setProperty("io.netty.allocator.type", "pooled");
         URI upstream = null;
         String key = null;
         int port = 0;

@@ -32,9 +32,19 @@ final class ServeCommand implements Callable<Integer> {
      */
     private static final String NETTY_ACCESS_CHECK = "io.netty.buffer.checkAccessible";
 
+    /**
+     * Netty 4.2's default allocator (adaptive) took 6.5 % of the gateway's CPU at saturation, the
+     * pooled one 3 %: the gateway's buffers are many, small and short-lived, which the pooled
+     * allocator's per-thread caches serve without touching a shared queue.
+     * {@code -Dio.netty.allocator.type=adaptive} brings the default back.
+     */
+    private static final String NETTY_ALLOCATOR = "io.netty.allocator.type";
+
     @Override
     public Integer call() {
-        if (System.getProperty(NETTY_ACCESS_CHECK) == null) System.setProperty(NETTY_ACCESS_CHECK, "false"); // before Netty loads
+        // before Netty loads
+        if (System.getProperty(NETTY_ACCESS_CHECK) == null) System.setProperty(NETTY_ACCESS_CHECK, "false");
+        if (System.getProperty(NETTY_ALLOCATOR) == null) System.setProperty(NETTY_ALLOCATOR, "pooled");
         Gateway gateway;
         try {
             Path file = configFile();
