@@ -46,10 +46,10 @@ public final class BenchMain {
     private BenchMain(Options o, LoadClient client) {
         this.o = o;
         this.client = client;
-        this.report = new Report(o.subject);
-        this.direct = new Target("direct", o.direct.getHost(), o.direct.getPort(), o.key);
+        this.report = new Report(o.subject, o.baseline != null);
+        this.direct = new Target("direct", o.direct.getHost(), o.direct.getPort(), o.directKey);
         this.gantry = new Target(o.subject, o.gateway.getHost(), o.gateway.getPort(), o.key);
-        this.control = new Control(o.direct, o.gateway);
+        this.control = new Control(o.control, o.gateway);
         this.cpu = new CpuMeter(o.gatewayPid, o.simulatorPid);
         this.phases = new Phases(o, client, cpu, control);
         this.json = Request.chat(Bodies.chat(o.model, false), false);
@@ -118,8 +118,16 @@ public final class BenchMain {
 
     private void header(ZonedDateTime started, String load) {
         report.header("# Gantry benchmark" + (o.subject.equals("Gantry") ? "" : ": calibration run, " + o.subject
-                + " measured in Gantry's place") + (o.quick ? " (quick smoke run: durations too short to trust)" : ""));
+                + " measured in Gantry's place") + (o.baseline == null ? "" : ": A/B run against Gantry at " + o.baseline)
+                + (o.quick ? " (quick smoke run: durations too short to trust)" : ""));
         report.header("");
+        if (o.baseline != null) {
+            report.header("In this run the \"direct\" path is a second gateway, Gantry at " + o.baseline + ", on the same"
+                    + " simulator, and the \"simulator\" CPU figures are that gateway's (the simulator's count among other"
+                    + " processes). The targets are defined against going direct, so none applies here. Which path goes"
+                    + " first alternates by round; run again with the two swapped to take out the position's own favour.");
+            report.header("");
+        }
         report.header("- Date: " + started.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         report.header("- Machine: " + Runtime.getRuntime().availableProcessors() + " CPUs (nproc), "
                 + ProcStats.cpuModel() + ", " + memTotal() + " RAM, " + System.getProperty("os.name") + " "
@@ -129,14 +137,15 @@ public final class BenchMain {
                 + " (same JDK for all three processes)");
         report.header("- Command: `" + o.command + "`" + (o.revision.isEmpty() ? "" : " at commit " + o.revision));
         report.header("- " + o.subject + ": " + o.gatewayInfo);
-        report.header("- Simulator: " + o.simulatorInfo);
+        report.header("- " + (o.baseline == null ? "Simulator" : "Baseline (the direct path)") + ": " + o.simulatorInfo);
         report.header("- Load generator: Vert.x HTTP/1.1 client, " + o.loops + " event loops (" + client.transportName()
                 + "), keep-alive; bodies of " + json.body().length + " bytes (system + user message),"
                 + " `Authorization: Bearer` data-plane key on both paths; answers of " + o.chunks + " tokens"
                 + " (streams: " + o.chunks + " content chunks, " + (o.streamUsage
                         ? "`stream_options.include_usage` asked by the client)"
                         : "no `stream_options`, so a gateway asks for usage and hides it from the client)"));
-        report.header(String.format(Locale.ROOT, "- Durations: warm-up %s s (a third direct, then through the gateway); saturation %d round(s) × %s s"
+        report.header(String.format(Locale.ROOT, "- Durations: warm-up %s s (" + (o.baseline == null ? "a third direct" : "half on the baseline")
+                        + ", then through the gateway); saturation %d round(s) × %s s"
                         + " per path (order alternates); fixed rate %s s per path; %s s of the same load, not measured, before"
                         + " each fixed-rate run and each path's first saturation round;"
                         + " slow streams opened for %s s",
@@ -198,7 +207,9 @@ public final class BenchMain {
         String name = "Warm-up (JSON and streams mixed, " + WARMUP_CONNECTIONS + " connections)";
         Request[] kinds = {json, stream};
         Target[] order = {direct, gantry};
-        long[] millis = {Options.ms(o.warmupS / 3), Options.ms(o.warmupS) - Options.ms(o.warmupS / 3)};
+        // the direct path needs little (only the simulator warms up); a baseline gateway as much as the other
+        double directShare = o.baseline == null ? 1.0 / 3 : 0.5;
+        long[] millis = {Options.ms(o.warmupS * directShare), Options.ms(o.warmupS) - Options.ms(o.warmupS * directShare)};
         for (int i = 0; i < 2; i++) {
             report.details(name, phases.warmUp(order[i].name(), order[i], kinds, WARMUP_CONNECTIONS, millis[i]), false, "req/s");
         }

@@ -13,6 +13,12 @@ final class Options {
     URI direct;
     URI gateway;
     String key;
+    /** The key sent on the direct path (the simulator takes any; a baseline gateway needs its own). */
+    String directKey;
+    /** The simulator, for {@code /sim} calls between phases: the direct path unless that is a baseline gateway. */
+    URI control;
+    /** In an A/B run, the revision of the gateway measured on the direct path; null otherwise. */
+    String baseline;
     /** Gantry's admin key, to read {@code GET /api/v1/deployments} (the deployments scenario's load split). */
     String adminKey;
     long gatewayPid;
@@ -67,7 +73,10 @@ final class Options {
 
     static final String USAGE = """
             usage: BenchMain --direct URL --gateway URL --key KEY [options]
-              --direct URL            the upstream simulator (http://127.0.0.1:PORT)
+              --direct URL            the upstream simulator (http://127.0.0.1:PORT), or a baseline gateway
+              --direct-key KEY        the key sent on the direct path (--key)
+              --control URL           the simulator, when --direct is a baseline gateway (--direct)
+              --baseline REV          an A/B run: --direct is Gantry at REV; targets do not apply
               --gateway URL           Gantry (http://127.0.0.1:PORT)
               --key KEY               a Gantry data-plane key
               --admin-key KEY         a Gantry admin key (the deployments scenario reads GET /api/v1/deployments)
@@ -91,7 +100,7 @@ final class Options {
                                       deployments: one model on 1, 2 and 4 deployments (round_robin),
                                         non-streaming, through Gantry
               --loops N               load-generator event loops (2)
-              --warmup-s S            JIT warm-up: a third direct, the rest through the gateway (90)
+              --warmup-s S            JIT warm-up: a third direct (half in an A/B run), the rest through the gateway (90)
               --rounds N              saturation rounds, order alternating D-G, G-D, ... (4)
               --saturation-s S        length of each saturation run (10)
               --connections N         connections for non-streaming saturation (64)
@@ -136,6 +145,8 @@ final class Options {
         }
         values.forEach((k, v) -> o.set(k, v));
         if (o.direct == null || o.gateway == null || o.key == null) fail("--direct, --gateway and --key are required");
+        if (o.directKey == null) o.directKey = o.key;
+        if (o.control == null) o.control = o.direct;
         return o;
     }
 
@@ -162,6 +173,9 @@ final class Options {
         try {
             switch (name) {
                 case "direct" -> direct = URI.create(v);
+                case "direct-key" -> directKey = v;
+                case "control" -> control = URI.create(v);
+                case "baseline" -> baseline = v;
                 case "gateway" -> gateway = URI.create(v);
                 case "key" -> key = v;
                 case "admin-key" -> adminKey = v;

@@ -25,10 +25,13 @@ final class Report {
     private final List<String> busyPhases = new ArrayList<>();
     private final List<String> notWarm = new ArrayList<>();
     private final String subject;
+    /** An A/B run: the direct path is a baseline gateway, and rows get no verdict. */
+    private final boolean againstBaseline;
     private int missed;
 
-    Report(String subject) {
+    Report(String subject, boolean againstBaseline) {
         this.subject = subject;
+        this.againstBaseline = againstBaseline;
     }
     private int flagged;
 
@@ -104,6 +107,7 @@ final class Report {
 
     private void row(String scenario, String measure, String direct, String gantry, String comparison, String target,
                      Boolean met, long directErrors, long gantryErrors) {
+        if (againstBaseline) target = "— (A/B run)";
         String verdict = verdict(met, directErrors + gantryErrors);
         rows.add(String.join(" | ", "| " + scenario, measure, direct, gantry, comparison, target, verdict,
                 directErrors + " / " + gantryErrors + " |"));
@@ -111,6 +115,7 @@ final class Report {
 
     /** @param met null for a row shown for information, with no target */
     private String verdict(Boolean met, long errors) {
+        if (againstBaseline) met = null;
         String result = met == null ? "—" : met ? "met" : "**missed**";
         if (Boolean.FALSE.equals(met)) missed++;
         if (errors > 0) {
@@ -200,8 +205,9 @@ final class Report {
         StringBuilder out = new StringBuilder();
         for (String h : header) out.append(h).append('\n');
         out.append('\n');
-        out.append("| Scenario | Measure | Direct | Through " + subject + " | " + subject + " vs direct | Target | Result | Errors (direct / "
-                + subject + ") |\n");
+        String direct = againstBaseline ? "baseline" : "direct";
+        out.append("| Scenario | Measure | " + (againstBaseline ? "Baseline (direct path)" : "Direct") + " | Through " + subject
+                + " | " + subject + " vs " + direct + " | Target | Result | Errors (" + direct + " / " + subject + ") |\n");
         out.append("|---|---|---|---|---|---|---|---|\n");
         for (String r : rows) out.append(r).append('\n');
         out.append('\n');
