@@ -34,9 +34,9 @@ final class ServeCommand implements Callable<Integer> {
 
     /**
      * Netty 4.2's default allocator (adaptive) took 6.5 % of the gateway's CPU at saturation, the
-     * pooled one 3 %: the gateway's buffers are many, small and short-lived, which the pooled
-     * allocator's per-thread caches serve without touching a shared queue.
-     * {@code -Dio.netty.allocator.type=adaptive} brings the default back.
+     * pooled one 3 %: the gateway's buffers are many, small and short-lived, and the pooled
+     * allocator serves them from per-thread caches. {@code -Dio.netty.allocator.type=adaptive}
+     * brings the default back.
      */
     private static final String NETTY_ALLOCATOR = "io.netty.allocator.type";
 
