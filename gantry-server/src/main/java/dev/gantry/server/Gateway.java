@@ -154,7 +154,8 @@ public final class Gateway implements AutoCloseable {
 
             Vertx vertx = Vertx.builder()
                     .with(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops()))
-                    .withTransport(Transport.nativeTransport() != null && Transport.nativeTransport().available()
+                    .withTransport("io_uring".equals(System.getProperty("gantry.transport")) ? Transport.IO_URING
+                            : Transport.nativeTransport() != null && Transport.nativeTransport().available()
                             ? Transport.nativeTransport() : Transport.NIO)
                     .build();
             var shuttingDown = new AtomicBoolean();

@@ -82,6 +82,11 @@ public final class UsageSpool implements AutoCloseable {
     private final List<Segment> retired = new ArrayList<>();
     /** Guarded by appendLock: the highest segment number made so far, by this process or an earlier one. */
     private long lastNumber;
+    /**
+     * Segments below this number are deleted: the checkpoint lists the directory only when it moves
+     * past it, once per segment rather than after every batch. Touched by the checkpoint's caller only.
+     */
+    private long deletedBelow = Long.MIN_VALUE;
 
     private UsageSpool(Path dir, long segmentBytes, FileChannel lockChannel, FileLock lock) {
         this.dir = dir;
@@ -263,9 +268,11 @@ public final class UsageSpool implements AutoCloseable {
             Path tmp = dir.resolve("checkpoint.tmp");
             Files.writeString(tmp, stored.segment() + " " + stored.offset());
             Files.move(tmp, dir.resolve("checkpoint"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (stored.segment() <= deletedBelow) return;
             for (long n : segments()) {
                 if (n < stored.segment()) Files.deleteIfExists(segmentFile(n));
             }
+            deletedBelow = stored.segment();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the usage spool checkpoint: " + e.getMessage(), e);
         }

@@ -242,6 +242,27 @@ class UsageSpoolTest {
     }
 
     @Test
+    void eachSegmentIsDeletedOnceTheCheckpointPassesIt() throws IOException {
+        int lineBytes = line(records(1).getFirst()).length; // as long as every line of records(n)
+        try (UsageSpool spool = UsageSpool.open(dir, 2L * lineBytes)) {
+            List<Position> first = append(spool, records(2)); // fills segment 1
+            spool.checkpoint(first.get(0));
+            spool.checkpoint(first.get(1));
+            assertThat(segmentFiles()).containsExactly("spool-000001.log");
+
+            List<Position> second = append(spool, records(2)); // segment 2
+            spool.checkpoint(second.get(0));
+            assertThat(segmentFiles()).containsExactly("spool-000002.log");
+
+            List<Position> third = append(spool, records(1)); // segment 3
+            spool.checkpoint(second.get(1)); // not past segment 2 yet
+            assertThat(segmentFiles()).containsExactly("spool-000002.log", "spool-000003.log");
+            spool.checkpoint(third.getFirst());
+            assertThat(segmentFiles()).containsExactly("spool-000003.log");
+        }
+    }
+
+    @Test
     void replayMovesTheCheckpointAndDeletesEveryWhollyReplayedSegmentButTheLast() throws IOException {
         List<UsageRecord> first = records(2);
         List<UsageRecord> second = List.of(record("later", "m"));
