@@ -3,6 +3,8 @@ package dev.gantry.bench;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.gantry.config.GatewayConfig.NetworkTransport;
+import dev.gantry.server.http.EventLoopTransport;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -38,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * machine on a given day says what "as fast as a bare proxy" means there.
  *
  * <p>{@code BareProxy --upstream http://127.0.0.1:PORT --key KEY [--port N] [--event-loops N]};
- * prints {@code bare proxy listening on PORT}.
+ * prints {@code bare proxy listening on PORT, transport NAME}.
  */
 public final class BareProxy {
     private static final JsonFactory JSON = new JsonFactory();
@@ -67,14 +69,14 @@ public final class BareProxy {
         }
         if (upstream == null || key == null) throw new IllegalArgumentException("--upstream and --key are required");
         Thread.ofPlatform().daemon().name("usage").start(BareProxy::drainUsage);
-        Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(loops))
-                .withTransport(Transport.EPOLL.available() ? Transport.EPOLL : Transport.NIO).build();
+        Transport transport = EventLoopTransport.pick(NetworkTransport.AUTO); // as gantry serve picks it
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(loops)).withTransport(transport).build();
         int listen = port == 0 ? freePort() : port;
         URI up = upstream;
         Set<String> keys = Set.of(key);
         vertx.deployVerticle(() -> new Loop(vertx, up, keys, listen), new DeploymentOptions().setInstances(loops))
                 .toCompletionStage().toCompletableFuture().join();
-        System.out.println("bare proxy listening on " + listen);
+        System.out.println("bare proxy listening on " + listen + ", transport " + transport.name());
         System.out.flush();
         new CountDownLatch(1).await();
     }

@@ -24,7 +24,7 @@ record ConfigFile(Server server, Database database, Redis redis, Usage usage, Ro
 
     record Routing(Integer breakerFailures, Long breakerCooldownMs) {}
 
-    record Server(Integer port, String host, Long maxBodyBytes, Integer eventLoops, Integer shutdownGraceSeconds) {}
+    record Server(Integer port, String host, Long maxBodyBytes, Integer eventLoops, Integer shutdownGraceSeconds, String transport) {}
 
     record Database(String url, String username, String password, Integer poolSize) {}
 

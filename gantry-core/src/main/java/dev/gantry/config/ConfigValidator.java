@@ -15,6 +15,7 @@ import dev.gantry.config.GatewayConfig.GovernanceSettings;
 import dev.gantry.config.GatewayConfig.MonitoringSettings;
 import dev.gantry.config.GatewayConfig.TelemetrySettings;
 import dev.gantry.config.GatewayConfig.ServerSettings;
+import dev.gantry.config.GatewayConfig.NetworkTransport;
 import dev.gantry.config.GatewayConfig.UsageDurability;
 import dev.gantry.config.GatewayConfig.UsageSettings;
 import dev.gantry.limits.RateLimit;
@@ -66,7 +67,7 @@ final class ConfigValidator {
     }
 
     private ServerSettings server(ConfigFile.Server s) {
-        if (s == null) s = new ConfigFile.Server(null, null, null, null, null);
+        if (s == null) s = new ConfigFile.Server(null, null, null, null, null, null);
         int port = between(s.port(), DEFAULT_PORT, 0, 65535, "/server/port");
         long maxBody = s.maxBodyBytes() == null ? 32L << 20 : s.maxBodyBytes();
         if (maxBody < 1024 || maxBody > Integer.MAX_VALUE - 1024) {
@@ -75,8 +76,14 @@ final class ConfigValidator {
         int cores = Runtime.getRuntime().availableProcessors();
         int loops = between(s.eventLoops(), cores, 1, 256, "/server/event_loops");
         int grace = between(s.shutdownGraceSeconds(), 30, 0, 3600, "/server/shutdown_grace_seconds");
+        String transportName = Objects.requireNonNullElse(s.transport(), NetworkTransport.AUTO.configName());
+        NetworkTransport transport = Arrays.stream(NetworkTransport.values()).filter(t -> t.configName().equals(transportName))
+                .findFirst().orElse(null);
+        if (transport == null) {
+            fail("/server/transport", "must be 'auto', 'io_uring', 'epoll' or 'nio', got '" + transportName + "'");
+        }
         return new ServerSettings(Objects.requireNonNullElse(s.host(), "0.0.0.0"), port, maxBody, loops,
-                Duration.ofSeconds(grace));
+                Duration.ofSeconds(grace), transport);
     }
 
     private DatabaseSettings database(ConfigFile.Database d) {

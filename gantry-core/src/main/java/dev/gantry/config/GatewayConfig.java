@@ -122,11 +122,25 @@ public record GatewayConfig(ServerSettings server, DatabaseSettings database, Op
      *                       legitimate bodies large, hence a generous default
      * @param eventLoops     Vert.x event loops serving HTTP; each has its own upstream client
      * @param shutdownGrace  how long in-flight streams may run on after a stop is asked for
+     * @param transport      how the event loops talk to the operating system's network stack
      */
-    public record ServerSettings(String host, int port, long maxBodyBytes, int eventLoops, Duration shutdownGrace) {
+    public record ServerSettings(String host, int port, long maxBodyBytes, int eventLoops, Duration shutdownGrace,
+                                 NetworkTransport transport) {
         public ServerSettings withPort(int newPort) {
-            return new ServerSettings(host, newPort, maxBodyBytes, eventLoops, shutdownGrace);
+            return new ServerSettings(host, newPort, maxBodyBytes, eventLoops, shutdownGrace, transport);
         }
+    }
+
+    /**
+     * The event loops' I/O: Linux's io_uring (system calls handed over in batches through rings
+     * shared with the kernel), epoll (one system call per read and write), or Java's NIO, which
+     * works everywhere. {@code auto} takes the first of these the machine allows: a kernel without
+     * io_uring, or a container whose seccomp profile forbids it, gets epoll.
+     */
+    public enum NetworkTransport {
+        AUTO, IO_URING, EPOLL, NIO;
+
+        public String configName() { return name().toLowerCase(Locale.ROOT); }
     }
 
     public record DatabaseSettings(String url, String username, String password, int poolSize) {

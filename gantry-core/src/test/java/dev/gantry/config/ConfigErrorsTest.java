@@ -48,6 +48,15 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void anUnknownTransportNamesTheOnesThereAre() {
+        loading("""
+                server:
+                  transport: kqueue
+                """)
+                .hasMessage("bad.yaml line 2: server.transport: must be 'auto', 'io_uring', 'epoll' or 'nio', got 'kqueue'");
+    }
+
+    @Test
     void anUnknownUsageDurabilityNamesTheOnesThereAre() {
         loading("""
                 usage:

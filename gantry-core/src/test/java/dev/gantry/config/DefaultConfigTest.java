@@ -38,6 +38,13 @@ class DefaultConfigTest {
     }
 
     @Test
+    void theTransportIsPickedForTheMachineUnlessNamed() {
+        assertThat(ConfigLoader.defaults().server().transport()).isEqualTo(GatewayConfig.NetworkTransport.AUTO);
+        assertThat(ConfigLoader.parse("server: { transport: io_uring }", "s.yaml", NO_ENV).server().transport())
+                .isEqualTo(GatewayConfig.NetworkTransport.IO_URING);
+    }
+
+    @Test
     void answersWaitForTheirUsageToBeWrittenToTheSpoolByDefault() {
         assertThat(ConfigLoader.defaults().usage().durability()).isEqualTo(GatewayConfig.UsageDurability.WRITE);
         assertThat(ConfigLoader.parse("usage: { durability: fsync }", "u.yaml", NO_ENV).usage().durability())

@@ -27,6 +27,7 @@ import dev.gantry.store.MembershipRepository;
 import dev.gantry.store.OrgSettingsRepository;
 import dev.gantry.store.TeamRepository;
 import dev.gantry.store.UserRepository;
+import dev.gantry.server.http.EventLoopTransport;
 import dev.gantry.server.http.GatewayVerticle;
 import dev.gantry.server.ops.GatewayMetrics;
 import dev.gantry.server.proxy.BodyCapture;
@@ -83,10 +84,11 @@ public final class Gateway implements AutoCloseable {
     private final AtomicBoolean shuttingDown;
     private final int port;
     private final int servingEventLoops;
+    private final String transport;
 
     private Gateway(GatewayConfig config, Database database, UsageRecorder recorder, ConfigReloader reloader,
                     HealthProber prober, Tracing tracing, Vertx vertx,
-                    String deployment, AtomicBoolean shuttingDown, int port, int servingEventLoops) {
+                    String deployment, AtomicBoolean shuttingDown, int port, int servingEventLoops, String transport) {
         this.config = config;
         this.database = database;
         this.recorder = recorder;
@@ -98,6 +100,7 @@ public final class Gateway implements AutoCloseable {
         this.shuttingDown = shuttingDown;
         this.port = port;
         this.servingEventLoops = servingEventLoops;
+        this.transport = transport;
     }
 
     /**
@@ -152,11 +155,10 @@ public final class Gateway implements AutoCloseable {
             recorder.start();
             new RollupBackfill(stores.rollups(), clock).start(); // a ledger from an older version
 
+            Transport transport = EventLoopTransport.pick(config.server().transport());
             Vertx vertx = Vertx.builder()
                     .with(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops()))
-                    .withTransport("io_uring".equals(System.getProperty("gantry.transport")) ? Transport.IO_URING
-                            : Transport.nativeTransport() != null && Transport.nativeTransport().available()
-                            ? Transport.nativeTransport() : Transport.NIO)
+                    .withTransport(transport)
                     .build();
             var shuttingDown = new AtomicBoolean();
             // ---- governance on the data plane: budgets (ledger, spend loaded now, alerts) and rate limits ----
@@ -218,8 +220,7 @@ public final class Gateway implements AutoCloseable {
                 log.warn("only {} of {} event loops serve connections", serving, config.server().eventLoops());
             }
             log.info("Gantry listening on {}:{} with {} model(s), {} event loop(s), {} transport",
-                    config.server().host(), port, config.catalog().all().size(), serving,
-                    vertx.isNativeTransportEnabled() ? "native" : "NIO");
+                    config.server().host(), port, config.catalog().all().size(), serving, transport.name());
             reloader.watch();
             prober.start();
             // ---- alerts: deployments going down and back up, error-rate spikes per model ----
@@ -229,7 +230,8 @@ public final class Gateway implements AutoCloseable {
                 recorder.onCompleted(errorRates::completed);
                 vertx.setPeriodic(ERROR_RATE_TICK_MILLIS, id -> errorRates.tick());
             });
-            return new Gateway(config, database, recorder, reloader, prober, tracing, vertx, deployment, shuttingDown, port, serving);
+            return new Gateway(config, database, recorder, reloader, prober, tracing, vertx, deployment, shuttingDown, port, serving,
+                    transport.name());
         } catch (RuntimeException e) {
             tracing.close();
             database.close();
@@ -246,6 +248,9 @@ public final class Gateway implements AutoCloseable {
 
     /** How many distinct event loops accept the gateway's connections: {@code server.event_loops} unless something is wrong. */
     public int servingEventLoops() { return servingEventLoops; }
+
+    /** The event loops' transport: {@code io_uring}, {@code epoll} or {@code nio}. */
+    public String transport() { return transport; }
 
     public GatewayConfig config() { return config; }
 
