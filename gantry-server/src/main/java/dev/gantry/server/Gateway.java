@@ -122,6 +122,7 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayConfig config, Path configFile, Optional<String> adminSecret,
                                 Optional<SecretCipher> masterKey, PrintStream console) {
         Clock clock = Clock.systemUTC();
+        Transport transport = EventLoopTransport.pick(config.server().transport()); // before anything opens
         Database database = Database.open(config.database());
         Tracing tracing = Tracing.off();
         try {
@@ -155,7 +156,6 @@ public final class Gateway implements AutoCloseable {
             recorder.start();
             new RollupBackfill(stores.rollups(), clock).start(); // a ledger from an older version
 
-            Transport transport = EventLoopTransport.pick(config.server().transport());
             Vertx vertx = Vertx.builder()
                     .with(new VertxOptions().setEventLoopPoolSize(config.server().eventLoops()))
                     .withTransport(transport)
