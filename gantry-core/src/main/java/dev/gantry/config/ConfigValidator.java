@@ -37,6 +37,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -76,12 +77,7 @@ final class ConfigValidator {
         int cores = Runtime.getRuntime().availableProcessors();
         int loops = between(s.eventLoops(), cores, 1, 256, "/server/event_loops");
         int grace = between(s.shutdownGraceSeconds(), 30, 0, 3600, "/server/shutdown_grace_seconds");
-        String transportName = Objects.requireNonNullElse(s.transport(), NetworkTransport.AUTO.configName());
-        NetworkTransport transport = Arrays.stream(NetworkTransport.values()).filter(t -> t.configName().equals(transportName))
-                .findFirst().orElse(null);
-        if (transport == null) {
-            fail("/server/transport", "must be 'auto', 'io_uring', 'epoll' or 'nio', got '" + transportName + "'");
-        }
+        NetworkTransport transport = oneOf(NetworkTransport.class, s.transport(), NetworkTransport.AUTO, "/server/transport");
         return new ServerSettings(Objects.requireNonNullElse(s.host(), "0.0.0.0"), port, maxBody, loops,
                 Duration.ofSeconds(grace), transport);
     }
@@ -97,10 +93,7 @@ final class ConfigValidator {
 
     private UsageSettings usage(ConfigFile.Usage u) {
         if (u == null) u = new ConfigFile.Usage(null, null, null, null, null, null);
-        String name = Objects.requireNonNullElse(u.durability(), UsageDurability.WRITE.configName());
-        UsageDurability durability = Arrays.stream(UsageDurability.values()).filter(d -> d.configName().equals(name)).findFirst()
-                .orElse(null);
-        if (durability == null) fail("/usage/durability", "must be 'write', 'fsync' or 'batched', got '" + name + "'");
+        UsageDurability durability = oneOf(UsageDurability.class, u.durability(), UsageDurability.WRITE, "/usage/durability");
         return new UsageSettings(between(u.batchSize(), 2_000, 1, 100_000, "/usage/batch_size"),
                 Duration.ofMillis(between(u.flushIntervalMs(), 200, 1, 60_000, "/usage/flush_interval_ms")),
                 between(u.queueCapacity(), 100_000, 1_000, 10_000_000, "/usage/queue_capacity"),
@@ -348,6 +341,17 @@ final class ConfigValidator {
         if (value == null) return fallback;
         if (value < min || value > max) fail(at, "must be between " + min + " and " + max + ", got " + value);
         return value;
+    }
+
+    /** The constant whose lower-case name is {@code value}; the message lists them all. */
+    private <E extends Enum<E>> E oneOf(Class<E> type, String value, E fallback, String at) {
+        if (value == null) return fallback;
+        E[] constants = type.getEnumConstants();
+        for (E e : constants) if (e.name().toLowerCase(Locale.ROOT).equals(value)) return e;
+        var names = Arrays.stream(constants).map(e -> "'" + e.name().toLowerCase(Locale.ROOT) + "'").toList();
+        fail(at, "must be " + String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast()
+                + ", got '" + value + "'");
+        return fallback; // not reached: fail throws
     }
 
     private String required(String value, String at) {

@@ -168,9 +168,7 @@ public record GatewayConfig(ServerSettings server, DatabaseSettings database, Op
         /** Its usage synced to the spool's disk (one fsync per group of answers): a power cut loses nothing. */
         FSYNC,
         /** Nothing: the spool is written and synced every flush interval, and a killed process may lose that interval. */
-        BATCHED;
-
-        public String configName() { return name().toLowerCase(Locale.ROOT); }
+        BATCHED
     }
 
     public GatewayConfig withPort(int port) {
