@@ -141,12 +141,7 @@ class CrashRecoveryTest {
     }
 
     private Process startGateway(Path config, String base, HttpClient http) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.gantry.server.Main", "serve", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("gateway.log").toFile());
-        builder.environment().put("GANTRY_ADMIN_KEY", ADMIN_KEY);
-        Process p = builder.start();
+        Process p = GatewayFixture.serveInNewJvm(config, dir.resolve("gateway.log"), "-Xmx256m");
         for (int i = 0; i < 600; i++) {
             try {
                 if (http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString())

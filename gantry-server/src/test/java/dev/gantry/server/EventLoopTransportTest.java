@@ -97,14 +97,10 @@ class EventLoopTransportTest {
         }
     }
 
+    /** Logs with logback.xml as `gantry serve` ships it (the tests' own logs only warnings), for the start-up line. */
     private static Process gantryServe(Path config, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // logback.xml as `gantry serve` ships it (the tests' own logs only warnings), for the start-up line
-        var builder = new ProcessBuilder(java, "-Xmx128m", "-Dio.netty.transport.noNative=true", "-Dlogback.configurationFile=logback.xml",
-                "-cp", System.getProperty("java.class.path"), "dev.gantry.server.Main", "serve", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("GANTRY_ADMIN_KEY", GatewayFixture.ADMIN_KEY);
-        return builder.start();
+        return GatewayFixture.serveInNewJvm(config, log, "-Xmx128m", "-Dio.netty.transport.noNative=true",
+                "-Dlogback.configurationFile=logback.xml");
     }
 
     private static boolean available(String name) {

@@ -16,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -123,6 +125,21 @@ final class GatewayFixture implements AutoCloseable {
                     deployments: [ { provider: nowhere, model: gone } ]
                     retry: { max_attempts: 1 }
                 """.formatted(serverExtra, UUID.randomUUID(), tempSpool(), simUrl, PROVIDER_KEY, simUrl, PROVIDER_KEY, closedPort());
+    }
+
+    /**
+     * {@code gantry serve} in a JVM of its own, as an operator starts it (for what an in-process
+     * gateway cannot show: a kill, system properties read once per JVM), with the fixture's admin key.
+     */
+    static Process serveInNewJvm(Path config, Path log, String... jvmOptions) throws IOException {
+        var command = new ArrayList<String>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(jvmOptions));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.gantry.server.Main", "serve",
+                "--config", config.toString()));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("GANTRY_ADMIN_KEY", ADMIN_KEY);
+        return builder.start();
     }
 
     /** A spool directory of its own: two gateways may not share one. */
