@@ -35,10 +35,10 @@ gantry_find_jdk() {
 }
 
 # The access flags of a JVM that runs Vert.x (call after gantry_find_jdk): native access for
-# Netty's epoll transport and, on Java 23 and newer, sun.misc.Unsafe's memory access. Netty reads
-# and writes its buffers through Unsafe when it may, and from Java 25 on only when this flag allows
-# it; without it every byte goes through a ByteBuffer's bounds and session checks. Java 21 and 22
-# allow it without a flag and do not know the flag.
+# Netty's native transports (io_uring, epoll) and, on Java 23 and newer, sun.misc.Unsafe's memory
+# access. Netty reads and writes its buffers through Unsafe when it may, and from Java 25 on only
+# when this flag allows it; without it every byte goes through a ByteBuffer's bounds and session
+# checks. Java 21 and 22 allow it without a flag and do not know the flag.
 gantry_jvm_access_flags() {
   if [ "${GANTRY_JAVA_MAJOR:-21}" -ge 23 ]; then
     echo "--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
