@@ -18,10 +18,11 @@ import java.util.concurrent.TimeUnit;
  * through the gateway, streaming and not), non-streaming saturation, non-streaming latency at a
  * fixed rate, streaming saturation, time to first token at a fixed rate, translated against
  * passed-through streams ({@link TranslatedScenario}), one model on several deployments
- * ({@link DeploymentsScenario}), slow streams through Gantry. Between phases it waits for the gateway to go quiet (its usage queue drained, its CPU
- * idle), so work left over from one phase does not land in the next one's numbers. Saturation
- * rounds alternate the order of the two paths (direct first, then Gantry first, ...) so that a
- * drift in the machine's speed over the run does not favour either.
+ * ({@link DeploymentsScenario}), slow streams through Gantry. Between phases it waits for the
+ * gateway to go quiet (its usage queue drained, its CPU idle), so work left over from one phase
+ * does not land in the next one's numbers. Saturation and fixed-rate runs come in rounds that
+ * alternate the order of the two paths (direct first, then Gantry first, ...) so that a drift in
+ * the machine's speed over the run does not favour either.
  *
  * <p>Exit status: 0 when the run completed with no failed request, 1 when some requests failed
  * (the report shows which), 2 on bad usage or when the preflight failed.
@@ -146,10 +147,11 @@ public final class BenchMain {
                         : "no `stream_options`, so a gateway asks for usage and hides it from the client)"));
         report.header(String.format(Locale.ROOT, "- Durations: warm-up %s s (" + (o.baseline == null ? "a third direct" : "half on the baseline")
                         + ", then through the gateway); saturation %d round(s) × %s s"
-                        + " per path (order alternates); fixed rate %s s per path; %s s of the same load, not measured, before"
-                        + " each fixed-rate run and each path's first saturation round;"
+                        + " per path (order alternates); fixed rate %d round(s) × %s s per path (order alternates); %s s of the"
+                        + " same load, not measured, before each path's first fixed-rate and first saturation round;"
                         + " slow streams opened for %s s",
-                trim(o.warmupS), o.rounds, trim(o.saturationS), trim(o.fixedS), trim(o.leadInS), trim(o.slowS)));
+                trim(o.warmupS), o.rounds, trim(o.saturationS), o.fixedRounds, trim(o.fixedS / o.fixedRounds), trim(o.leadInS),
+                trim(o.slowS)));
         if (translated != null) {
             report.header(String.format(Locale.ROOT, "- Translated: warm-up %s s of Anthropic streams (a third direct);"
                             + " saturation %d round(s) × %s s per leg (four legs, order rotating); %s s per leg at %s streams/s",
@@ -244,7 +246,7 @@ public final class BenchMain {
 
     private void nonStreamingFixedRate() throws Exception {
         String name = "Non-streaming chat at " + Report.num(o.fixedRate) + " req/s";
-        PathResult[] r = phases.fixedRate(name, legs(json), o.fixedRate, o.fixedS);
+        PathResult[] r = phases.fixedRate(name, legs(json), o.fixedRate, o.fixedS, o.fixedRounds);
         report.addedRow(name, "p50 latency", 50, false, r[0], r[1], 0.3);
         report.addedRow(name, "p99 latency", 99, false, r[0], r[1], 2.0);
         report.details(name, r[0], true, "req/s");
@@ -255,7 +257,7 @@ public final class BenchMain {
 
     private void timeToFirstToken() throws Exception {
         String name = o.chunks + "-chunk streams at " + Report.num(o.ttftRate) + " streams/s";
-        PathResult[] r = phases.fixedRate(name, legs(stream), o.ttftRate, o.ttftS);
+        PathResult[] r = phases.fixedRate(name, legs(stream), o.ttftRate, o.ttftS, o.fixedRounds);
         report.addedRow(name, "time to first token, p50", 50, true, r[0], r[1], 0.5);
         report.addedRow(name, "time to first token, p99", 99, true, r[0], r[1], Double.NaN);
         report.addedRow(name, "whole stream, p50", 50, false, r[0], r[1], Double.NaN);

@@ -78,7 +78,7 @@ final class DeploymentsScenario {
         PathResult[] sat = phases.saturation("Deployments, " + satName, legs, o.connections, o.deploymentsRounds,
                 o.deploymentsSaturationS, "req/s");
         String rateName = "at " + Report.num(o.fixedRate) + " req/s";
-        PathResult[] fixed = phases.fixedRate("Deployments, " + rateName, legs, o.fixedRate, o.deploymentsS);
+        PathResult[] fixed = phases.fixedRate("Deployments, " + rateName, legs, o.fixedRate, o.deploymentsS, o.deploymentsRounds);
         phases.settle();
         Map<String, Long> after = requestsByDeployment();
 

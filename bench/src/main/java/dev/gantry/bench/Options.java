@@ -52,6 +52,7 @@ final class Options {
     int streamConnections = 64;
     double fixedRate = 1_000;
     double fixedS = 20;
+    int fixedRounds = 4;
     double leadInS = 5;
     double ttftRate = 100;
     double ttftS = 15;
@@ -106,7 +107,9 @@ final class Options {
               --connections N         connections for non-streaming saturation (64)
               --stream-connections N  connections for streaming saturation (64)
               --fixed-rate R          fixed rate for the non-streaming latency runs, req/s (1000)
-              --fixed-s S             length of each fixed-rate run (20)
+              --fixed-s S             length of each fixed-rate run, per path (20)
+              --fixed-rounds N        rounds each fixed-rate run (--fixed-s, --ttft-s) is split into, order
+                                      alternating D-G, G-D, ...; each path's latencies pooled (4)
               --lead-in-s S           unmeasured load of the same kind just before each fixed-rate run
                                       and each path's first saturation round, so that they measure a
                                       JIT-warm steady state of that load (5)
@@ -119,12 +122,14 @@ final class Options {
               --slow-s S              how long new slow streams keep being opened (25)
               --slow-ramp-ms N        time over which the slow streams are opened (2000)
               --translated-warmup-s S JIT warm-up of the Anthropic path, a third direct (6)
-              --translated-rounds N   translated: saturation rounds over the four legs, order rotating (2)
+              --translated-rounds N   translated: rounds over the four legs, order rotating, at saturation
+                                      and at --ttft-rate (2)
               --translated-saturation-s S  translated: length of each saturation run (5)
-              --translated-s S        translated: length of each run at --ttft-rate (10)
-              --deployments-rounds N  deployments: saturation rounds over 1, 2, 4, order rotating (2)
+              --translated-s S        translated: time per leg at --ttft-rate, all rounds together (10)
+              --deployments-rounds N  deployments: rounds over 1, 2, 4, order rotating, at saturation and
+                                      at --fixed-rate (2)
               --deployments-saturation-s S  deployments: length of each saturation run (5)
-              --deployments-s S       deployments: length of each run at --fixed-rate (6)
+              --deployments-s S       deployments: time per count at --fixed-rate, all rounds together (6)
             """;
 
     static Options parse(String[] args) {
@@ -156,6 +161,7 @@ final class Options {
         rounds = 1;
         saturationS = 4;
         fixedS = 4;
+        fixedRounds = 1;
         leadInS = 1;
         ttftS = 4;
         slowS = 6;
@@ -204,6 +210,10 @@ final class Options {
                 case "stream-connections" -> streamConnections = Integer.parseInt(v);
                 case "fixed-rate" -> fixedRate = Double.parseDouble(v);
                 case "fixed-s" -> fixedS = Double.parseDouble(v);
+                case "fixed-rounds" -> {
+                    fixedRounds = Integer.parseInt(v);
+                    if (fixedRounds < 1) fail("--fixed-rounds must be at least 1");
+                }
                 case "lead-in-s" -> leadInS = Double.parseDouble(v);
                 case "ttft-rate" -> ttftRate = Double.parseDouble(v);
                 case "ttft-s" -> ttftS = Double.parseDouble(v);

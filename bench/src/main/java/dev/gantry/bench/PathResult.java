@@ -18,9 +18,10 @@ import org.HdrHistogram.Histogram;
  * @param cpu        CPU used meanwhile, cores, averaged over the rounds
  * @param sendLag    fixed rate only: how late the load generator sent, ns; null otherwise
  * @param rounds     throughput of each round (closed loops), per second
+ * @param roundsP99  latency p99 of each round, ns
  */
 record PathResult(String path, long ok, long errors, Map<String, Long> errorKinds, double seconds, Histogram latency,
-                  Histogram ttft, CpuMeter.Usage cpu, Histogram sendLag, List<Double> rounds) {
+                  Histogram ttft, CpuMeter.Usage cpu, Histogram sendLag, List<Double> rounds, List<Long> roundsP99) {
 
     double throughput() {
         return seconds <= 0 ? 0 : ok / seconds;
@@ -44,6 +45,7 @@ record PathResult(String path, long ok, long errors, Map<String, Long> errorKind
         private final java.util.Map<String, Double> threadCoreSeconds = new java.util.TreeMap<>();
         private Histogram sendLag;
         private final List<Double> rounds = new ArrayList<>();
+        private final List<Long> roundsP99 = new ArrayList<>();
 
         Builder(String path) {
             this.path = path;
@@ -55,7 +57,9 @@ record PathResult(String path, long ok, long errors, Map<String, Long> errorKind
             errors += tally.errors();
             tally.errorKinds().forEach((k, v) -> errorKinds.merge(k, v, Long::sum));
             seconds += roundSeconds;
-            latency.add(tally.latency());
+            Histogram roundLatency = tally.latency();
+            latency.add(roundLatency);
+            roundsP99.add(Report.percentile(roundLatency, 99));
             ttft.add(tally.ttft());
             if (cpu.gateway() < 0 || cpu.simulator() < 0 || cpu.loadGenerator() < 0 || cpu.others() < 0) cpuMissing = true;
             gwCoreSeconds += cpu.gateway() * cpu.seconds();
@@ -70,6 +74,11 @@ record PathResult(String path, long ok, long errors, Map<String, Long> errorKind
         }
 
         private double cpuSeconds;
+
+        /** The last round's latency p99, ns (-1 if it had no successes). */
+        long lastRoundP99() {
+            return roundsP99.isEmpty() ? -1 : roundsP99.getLast();
+        }
 
         Builder sendLag(Histogram lag) {
             if (sendLag == null) sendLag = new Histogram(3);
@@ -89,7 +98,7 @@ record PathResult(String path, long ok, long errors, Map<String, Long> errorKind
                             selfCoreSeconds / cpuSeconds, otherCoreSeconds / cpuSeconds, stealCoreSeconds / cpuSeconds,
                             cpuSeconds, threadShares());
             return new PathResult(path, ok, errors, java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(errorKinds)), seconds, latency, ttft, cpu, sendLag,
-                    List.copyOf(rounds));
+                    List.copyOf(rounds), List.copyOf(roundsP99));
         }
     }
 }

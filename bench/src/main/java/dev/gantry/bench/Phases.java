@@ -73,28 +73,39 @@ final class Phases {
     }
 
     /**
-     * Open loop at {@code rate}, one leg after the other in the order given; results in leg order.
-     * Each measured run follows {@code --lead-in-s} of the same load, not counted: the closed-loop
-     * warm-up does not take the paths a paced, mostly idle gateway takes (blocking waits, groups of
-     * one), whose compilation otherwise lands in the measured tail.
+     * Open loop at {@code rate} in {@code rounds} runs of {@code seconds / rounds} per leg, the order
+     * rotating as in {@link #saturation}; each leg's latencies pooled over its rounds; results in leg
+     * order. A tail percentile is the slowest hundredth of requests, and on a shared machine those
+     * come in bursts: one run per leg, one after the other, lets a burst that hits only one of them
+     * decide the comparison. Each leg's first round follows {@code --lead-in-s} of the same load,
+     * not counted: the closed-loop warm-up does not take the paths a paced, mostly idle gateway
+     * takes (blocking waits, groups of one), whose compilation otherwise lands in the measured tail.
      */
-    PathResult[] fixedRate(String name, Leg[] legs, double rate, double seconds) throws Exception {
+    PathResult[] fixedRate(String name, Leg[] legs, double rate, double seconds, int rounds) throws Exception {
         FixedRateLoad load = new FixedRateLoad(client);
-        PathResult[] out = new PathResult[legs.length];
-        for (int i = 0; i < legs.length; i++) {
-            Leg leg = legs[i];
-            settle();
-            BenchMain.log(name + ": " + leg.label() + ", " + trim(o.leadInS) + " s lead-in, then " + trim(seconds) + " s");
-            if (o.leadInS > 0) load.run(leg.target(), leg.request(), rate, Options.ms(o.leadInS), 15_000, new Tally());
-            Tally tally = new Tally();
-            CpuMeter.Span span = cpu.start();
-            FixedRateLoad.Pacing pacing = load.run(leg.target(), leg.request(), rate, Options.ms(seconds), 15_000, tally);
-            CpuMeter.Usage usage = span.stop();
-            out[i] = new PathResult.Builder(leg.label()).add(tally, seconds, usage).sendLag(pacing.sendLag()).build();
-            BenchMain.log(String.format(Locale.ROOT, "  %s: p50 %s, p99 %s, %d errors", leg.label(),
-                    Report.msText(Report.ms(Report.percentile(out[i].latency(), 50))),
-                    Report.msText(Report.ms(Report.percentile(out[i].latency(), 99))), out[i].errors()));
+        PathResult.Builder[] results = new PathResult.Builder[legs.length];
+        for (int i = 0; i < legs.length; i++) results[i] = new PathResult.Builder(legs[i].label());
+        double roundSeconds = seconds / rounds;
+        for (int round = 0; round < rounds; round++) {
+            for (int k = 0; k < legs.length; k++) {
+                int i = (round + k) % legs.length;
+                Leg leg = legs[i];
+                settle();
+                if (round == 0 && o.leadInS > 0) {
+                    BenchMain.log(name + ": " + leg.label() + ", " + trim(o.leadInS) + " s lead-in");
+                    load.run(leg.target(), leg.request(), rate, Options.ms(o.leadInS), 15_000, new Tally());
+                }
+                BenchMain.log(name + ": round " + (round + 1) + "/" + rounds + ", " + leg.label() + ", " + trim(roundSeconds) + " s");
+                Tally tally = new Tally();
+                CpuMeter.Span span = cpu.start();
+                FixedRateLoad.Pacing pacing = load.run(leg.target(), leg.request(), rate, Options.ms(roundSeconds), 15_000, tally);
+                results[i].add(tally, roundSeconds, span.stop()).sendLag(pacing.sendLag());
+                BenchMain.log(String.format(Locale.ROOT, "  %s: p99 %s, %d errors", leg.label(),
+                        Report.msText(Report.ms(results[i].lastRoundP99())), tally.errors()));
+            }
         }
+        PathResult[] out = new PathResult[legs.length];
+        for (int i = 0; i < legs.length; i++) out[i] = results[i].build();
         return out;
     }
 

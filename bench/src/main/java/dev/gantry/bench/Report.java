@@ -148,10 +148,14 @@ final class Report {
         b.append("- **").append(scenario).append(", ").append(r.path()).append("**: ")
                 .append(r.ok()).append(" ok, ").append(r.errors()).append(" errors in ")
                 .append(String.format(Locale.ROOT, "%.1f s", r.seconds()));
-        if (r.rounds().size() > 1) {
+        if (r.rounds().size() > 1 && r.sendLag() == null) {
             b.append(" (rounds: ");
             for (int i = 0; i < r.rounds().size(); i++) b.append(i == 0 ? "" : ", ").append(num(r.rounds().get(i)));
             b.append(' ').append(unit).append(')');
+        } else if (r.roundsP99().size() > 1) { // at a fixed rate every round has the same throughput
+            b.append(" (rounds' p99: ");
+            for (int i = 0; i < r.roundsP99().size(); i++) b.append(i == 0 ? "" : ", ").append(msText(ms(r.roundsP99().get(i))));
+            b.append(')');
         }
         b.append("; latency ").append(distribution(r.latency()));
         if (r.ttft().getTotalCount() > 0) b.append("; first token ").append(distribution(r.ttft()));

@@ -82,7 +82,7 @@ final class TranslatedScenario {
 
     private void fixedRate() throws Exception {
         String name = o.chunks + "-chunk streams at " + Report.num(o.ttftRate) + " streams/s";
-        PathResult[] r = phases.fixedRate(name, legs, o.ttftRate, o.translatedS);
+        PathResult[] r = phases.fixedRate(name, legs, o.ttftRate, o.translatedS, o.translatedRounds);
         String pass = "Pass-through (Chat client, OpenAI upstream): " + name;
         String translated = "Translated (Anthropic client, OpenAI upstream): " + name;
         rows(pass, r[0], r[1]);
