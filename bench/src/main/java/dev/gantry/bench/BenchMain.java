@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchMain {
     private static final int WARMUP_CONNECTIONS = 32;
+    private static final long HOST_CHECK_MS = 5_000;
 
     private final Options o;
     private final Target direct;
@@ -88,6 +89,7 @@ public final class BenchMain {
         control.simulatorBehaviour("{\"chunks\":" + o.chunks + "}");
 
         warmUp();
+        if (o.only.contains("latency") || o.only.contains("ttft")) hostCheck();
         if (o.only.contains("saturation")) nonStreamingSaturation();
         if (o.only.contains("latency")) nonStreamingFixedRate();
         if (o.only.contains("streaming")) streamingSaturation();
@@ -219,6 +221,21 @@ public final class BenchMain {
         phases.settle();
     }
 
+    /**
+     * How steadily the idle machine runs a thread that sleeps 1 ms at a time ({@link HostCheck}),
+     * for the fixed-rate tails: stalls of the machine a few times a second decide a p99.
+     */
+    private void hostCheck() {
+        HostCheck.Result r = HostCheck.run(HOST_CHECK_MS);
+        log("host check: " + r.describe());
+        report.header("- Host check (idle, " + HOST_CHECK_MS / 1000 + " s, after the warm-up; a thread sleeping 1 ms at a"
+                + " time): " + r.describe());
+        for (String monitor : HostCheck.damonMonitors()) {
+            report.header("- Memory monitor running in this machine's kernel (DAMON): " + monitor);
+        }
+        phases.settle();
+    }
+
     private void nonStreamingSaturation() throws Exception {
         String name = "Non-streaming chat, saturation (" + o.connections + " connections)";
         PathResult[] r = phases.saturation(name, legs(json), o.connections, o.rounds, o.saturationS, "req/s");
@@ -249,6 +266,9 @@ public final class BenchMain {
         PathResult[] r = phases.fixedRate(name, legs(json), o.fixedRate, o.fixedS, o.fixedRounds);
         report.addedRow(name, "p50 latency", 50, false, r[0], r[1], 0.3);
         report.addedRow(name, "p99 latency", 99, false, r[0], r[1], 2.0);
+        report.note(name + ", slow requests (from their due time): " + r[0].path() + " " + r[0].slowBursts().describe()
+                + "; " + r[1].path() + " " + r[1].slowBursts().describe() + ". The p99 is the 1 % mark: when bursts,"
+                + " each behind one stall, hold more than that, they decide it (see the host check above).");
         report.details(name, r[0], true, "req/s");
         report.details(name, r[1], true, "req/s");
         report.warmthCheck(name, r[1]);

@@ -19,9 +19,11 @@ import org.HdrHistogram.Histogram;
  * @param sendLag    fixed rate only: how late the load generator sent, ns; null otherwise
  * @param rounds     throughput of each round (closed loops), per second
  * @param roundsP99  latency p99 of each round, ns
+ * @param slowBursts fixed rate only: how the slow requests were spread in time; null otherwise
  */
 record PathResult(String path, long ok, long errors, Map<String, Long> errorKinds, double seconds, Histogram latency,
-                  Histogram ttft, CpuMeter.Usage cpu, Histogram sendLag, List<Double> rounds, List<Long> roundsP99) {
+                  Histogram ttft, CpuMeter.Usage cpu, Histogram sendLag, List<Double> rounds, List<Long> roundsP99,
+                  SlowBursts slowBursts) {
 
     double throughput() {
         return seconds <= 0 ? 0 : ok / seconds;
@@ -44,6 +46,7 @@ record PathResult(String path, long ok, long errors, Map<String, Long> errorKind
         private boolean cpuMissing;
         private final java.util.Map<String, Double> threadCoreSeconds = new java.util.TreeMap<>();
         private Histogram sendLag;
+        private SlowBursts slowBursts;
         private final List<Double> rounds = new ArrayList<>();
         private final List<Long> roundsP99 = new ArrayList<>();
 
@@ -86,6 +89,13 @@ record PathResult(String path, long ok, long errors, Map<String, Long> errorKind
             return this;
         }
 
+        /** A fixed-rate round's slow requests, by due time ({@link Tally#slowDue()}). */
+        Builder slowRequests(List<Long> dueNanos) {
+            if (slowBursts == null) slowBursts = new SlowBursts();
+            slowBursts.add(dueNanos);
+            return this;
+        }
+
         private java.util.Map<String, Double> threadShares() {
             java.util.Map<String, Double> out = new java.util.TreeMap<>();
             threadCoreSeconds.forEach((k, v) -> out.put(k, v / cpuSeconds));
@@ -98,7 +108,7 @@ record PathResult(String path, long ok, long errors, Map<String, Long> errorKind
                             selfCoreSeconds / cpuSeconds, otherCoreSeconds / cpuSeconds, stealCoreSeconds / cpuSeconds,
                             cpuSeconds, threadShares());
             return new PathResult(path, ok, errors, java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(errorKinds)), seconds, latency, ttft, cpu, sendLag,
-                    List.copyOf(rounds), List.copyOf(roundsP99));
+                    List.copyOf(rounds), List.copyOf(roundsP99), slowBursts);
         }
     }
 }

@@ -96,10 +96,10 @@ final class Phases {
                     load.run(leg.target(), leg.request(), rate, Options.ms(o.leadInS), 15_000, new Tally());
                 }
                 BenchMain.log(name + ": round " + (round + 1) + "/" + rounds + ", " + leg.label() + ", " + trim(roundSeconds) + " s");
-                Tally tally = new Tally();
+                Tally tally = Tally.withSlowRequests();
                 CpuMeter.Span span = cpu.start();
                 FixedRateLoad.Pacing pacing = load.run(leg.target(), leg.request(), rate, Options.ms(roundSeconds), 15_000, tally);
-                results[i].add(tally, roundSeconds, span.stop()).sendLag(pacing.sendLag());
+                results[i].add(tally, roundSeconds, span.stop()).sendLag(pacing.sendLag()).slowRequests(tally.slowDue());
                 BenchMain.log(String.format(Locale.ROOT, "  %s: p99 %s, %d errors", leg.label(),
                         Report.msText(Report.ms(results[i].lastRoundP99())), tally.errors()));
             }

@@ -163,6 +163,7 @@ final class Report {
             b.append("; send lag p50/p99 ").append(msText(ms(percentile(r.sendLag(), 50)))).append(" / ")
                     .append(msText(ms(percentile(r.sendLag(), 99))));
         }
+        if (r.slowBursts() != null) b.append("; slow requests: ").append(r.slowBursts().describe());
         CpuMeter.Usage cpu = r.cpu();
         if (cpu.gateway() >= 0) {
             b.append(String.format(Locale.ROOT, "; CPU (cores): %s %.2f, simulator %.2f, load generator %.2f, other processes %.2f,"

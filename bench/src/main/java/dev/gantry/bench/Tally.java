@@ -9,7 +9,8 @@ import org.HdrHistogram.Recorder;
 
 /**
  * What one phase counted, written from every event loop: successes, failures by kind, and the
- * latency and time-to-first-token distributions of the successes (nanoseconds).
+ * latency and time-to-first-token distributions of the successes (nanoseconds), and when the slow
+ * ones were due.
  */
 final class Tally {
     private final LongAdder ok = new LongAdder();
@@ -17,6 +18,21 @@ final class Tally {
     private final Map<String, LongAdder> errorKinds = new ConcurrentHashMap<>();
     private final Recorder latency = new Recorder(3);
     private final Recorder ttft = new Recorder(3);
+    /** Fixed rate only (see {@link #withSlowRequests()}): under a closed loop nearly every request is "slow". */
+    private final java.util.Queue<Long> slowDue;
+
+    Tally() {
+        this(false);
+    }
+
+    private Tally(boolean keepsSlow) {
+        slowDue = keepsSlow ? new java.util.concurrent.ConcurrentLinkedQueue<>() : null;
+    }
+
+    /** A tally that also keeps when each slow success was due ({@link #slowDue()}), for fixed-rate runs. */
+    static Tally withSlowRequests() {
+        return new Tally(true);
+    }
 
     /** Counts a finished call; {@code inWindow} false for a success that ended after the measured window. */
     void add(Call call, boolean inWindow) {
@@ -27,6 +43,7 @@ final class Tally {
         if (!inWindow) return;
         ok.increment();
         latency.recordValue(Math.max(0, call.latencyNanos()));
+        if (slowDue != null && call.latencyNanos() > SlowBursts.SLOW_NANOS) slowDue.add(call.scheduledNanos);
         long t = call.ttftNanos();
         if (t >= 0) ttft.recordValue(t);
     }
@@ -54,6 +71,11 @@ final class Tally {
     /** Takes the latency histogram; call once, at the end. */
     Histogram latency() {
         return latency.getIntervalHistogram();
+    }
+
+    /** When each success slower than {@link SlowBursts#SLOW_NANOS} was due; empty unless {@link #withSlowRequests()}. */
+    java.util.List<Long> slowDue() {
+        return slowDue == null ? java.util.List.of() : java.util.List.copyOf(slowDue);
     }
 
     /** Takes the time-to-first-token histogram; call once, at the end. */

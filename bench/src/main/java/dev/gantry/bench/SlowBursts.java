@@ -1,0 +1,67 @@
+package dev.gantry.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How a fixed-rate run's slow requests were spread in time: alone, or in bursts of requests due one
+ * after the other, all caught behind one stall. At 1,000 req/s the p99 is the 200th slowest of
+ * 20,000; when the machine stalls twice a second for a few milliseconds, each stall makes a burst
+ * of ten or more slow requests, and the bursts alone are more than a hundredth. Counting them per
+ * path shows whether a gateway added stalls of its own (more bursts than direct), made each last
+ * longer (bigger bursts), or neither; the median time between bursts names a periodic cause (see
+ * {@link HostCheck}).
+ */
+final class SlowBursts {
+    /** A request is slow above this, from its due time. */
+    static final long SLOW_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+    /** Slow requests due at most this far apart belong to one burst. */
+    private static final long GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+    private static final int MIN_BURST = 5;
+
+    private long slow;
+    private long inBursts;
+    private long bursts;
+    private final List<Long> intervals = new ArrayList<>();
+
+    /** Adds one run's slow requests, by due time ({@link System#nanoTime()}), in any order. */
+    void add(List<Long> dueNanos) {
+        List<Long> due = new ArrayList<>(dueNanos);
+        due.sort(null);
+        slow += due.size();
+        long lastBurstStart = -1;
+        boolean seenBurst = false;
+        int i = 0;
+        while (i < due.size()) {
+            int j = i + 1;
+            while (j < due.size() && due.get(j) - due.get(j - 1) <= GAP_NANOS) j++;
+            if (j - i >= MIN_BURST) {
+                bursts++;
+                inBursts += j - i;
+                if (seenBurst) intervals.add(due.get(i) - lastBurstStart);
+                lastBurstStart = due.get(i);
+                seenBurst = true;
+            }
+            i = j;
+        }
+    }
+
+    long bursts() {
+        return bursts;
+    }
+
+    /** E.g. "412 slow (over 3 ms), 80 % of them in 38 bursts of 5 or more, median 544 ms apart". */
+    String describe() {
+        if (slow == 0) return "no request over 3 ms";
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%,d over 3 ms, %.0f %% of them in %d burst%s of %d or more",
+                slow, 100.0 * inBursts / slow, bursts, bursts == 1 ? "" : "s", MIN_BURST));
+        if (!intervals.isEmpty()) {
+            List<Long> sorted = new ArrayList<>(intervals);
+            sorted.sort(null);
+            b.append(String.format(Locale.ROOT, ", median %.0f ms apart", sorted.get(sorted.size() / 2) / 1e6));
+        }
+        return b.toString();
+    }
+}
