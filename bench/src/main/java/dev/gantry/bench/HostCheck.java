@@ -50,7 +50,7 @@ final class HostCheck {
                 return String.format(Locale.ROOT, "no wake-up of %,d was more than 2 ms late", wakeUps);
             }
             double interval = medianIntervalMs();
-            return String.format(Locale.ROOT, "%d of %,d wake-ups more than 2 ms late (%.1f a second%s), the latest %s",
+            return String.format(Locale.ROOT, "%d of %,d wake-ups more than 2 ms late (%.1f a second%s), the worst %s late",
                     stallsNs.size(), wakeUps, stallsNs.size() / seconds,
                     Double.isNaN(interval) ? "" : String.format(Locale.ROOT, ", median %.0f ms apart", interval),
                     Report.msText(longestNs() / 1e6));
@@ -83,7 +83,8 @@ final class HostCheck {
 
     /**
      * DAMON's monitors running on this machine, each with its sampling interval, e.g. "kdamond 0
-     * (pid 83) samples every 500 ms, action pageout"; empty if none runs or it cannot be read.
+     * (pid 83) samples every 500 ms, all physical memory, scheme action pageout"; empty if none
+     * runs or it cannot be read.
      */
     static List<String> damonMonitors() {
         List<String> out = new ArrayList<>();
