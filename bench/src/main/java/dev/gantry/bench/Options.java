@@ -110,8 +110,8 @@ final class Options {
               --fixed-s S             length of each fixed-rate run, per path (20)
               --fixed-rounds N        rounds each fixed-rate run (--fixed-s, --ttft-s) is split into, order
                                       alternating D-G, G-D, ...; each path's latencies pooled (4)
-              --lead-in-s S           unmeasured load of the same kind just before each fixed-rate run
-                                      and each path's first saturation round, so that they measure a
+              --lead-in-s S           unmeasured load of the same kind just before each path's first
+                                      fixed-rate and first saturation round, so that they measure a
                                       JIT-warm steady state of that load (5)
               --ttft-rate R           fixed rate for the time-to-first-token runs, streams/s (100)
               --ttft-s S              length of each time-to-first-token run (15)
