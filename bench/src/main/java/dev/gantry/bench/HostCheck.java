@@ -37,8 +37,7 @@ final class HostCheck {
             if (stallsAtNs.size() < 2) return Double.NaN;
             List<Long> gaps = new ArrayList<>();
             for (int i = 1; i < stallsAtNs.size(); i++) gaps.add(stallsAtNs.get(i) - stallsAtNs.get(i - 1));
-            gaps.sort(null);
-            return gaps.get(gaps.size() / 2) / 1e6;
+            return Report.medianMs(gaps);
         }
 
         long longestNs() {

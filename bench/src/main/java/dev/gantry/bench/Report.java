@@ -245,6 +245,14 @@ final class Report {
         return h.getTotalCount() == 0 ? -1 : h.getValueAtPercentile(p);
     }
 
+    /** The median of durations in ns, in ms; NaN if there are none. */
+    static double medianMs(List<Long> nanos) {
+        if (nanos.isEmpty()) return Double.NaN;
+        List<Long> sorted = new ArrayList<>(nanos);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2) / 1e6;
+    }
+
     static double ms(long nanos) {
         return nanos < 0 ? Double.NaN : nanos / 1e6;
     }

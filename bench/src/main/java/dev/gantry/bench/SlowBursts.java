@@ -24,15 +24,15 @@ final class SlowBursts {
     private long slow;
     private long inBursts;
     private long bursts;
-    private final List<Long> intervals = new ArrayList<>();
+    /** Time between the starts of consecutive bursts of one run, ns. */
+    private final List<Long> gaps = new ArrayList<>();
 
     /** Adds one run's slow requests, by due time ({@link System#nanoTime()}), in any order. */
     void add(List<Long> dueNanos) {
         List<Long> due = new ArrayList<>(dueNanos);
         due.sort(null);
         slow += due.size();
-        long lastBurstStart = -1;
-        boolean seenBurst = false;
+        Long previousStart = null;
         int i = 0;
         while (i < due.size()) {
             int j = i + 1;
@@ -40,28 +40,18 @@ final class SlowBursts {
             if (j - i >= MIN_BURST) {
                 bursts++;
                 inBursts += j - i;
-                if (seenBurst) intervals.add(due.get(i) - lastBurstStart);
-                lastBurstStart = due.get(i);
-                seenBurst = true;
+                if (previousStart != null) gaps.add(due.get(i) - previousStart);
+                previousStart = due.get(i);
             }
             i = j;
         }
     }
 
-    long bursts() {
-        return bursts;
-    }
-
-    /** E.g. "412 slow (over 3 ms), 80 % of them in 38 bursts of 5 or more, median 544 ms apart". */
+    /** E.g. "703 over 3 ms, 78 % of them in 42 bursts of 5 or more, median 537 ms apart". */
     String describe() {
         if (slow == 0) return "no request over 3 ms";
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%,d over 3 ms, %.0f %% of them in %d burst%s of %d or more",
-                slow, 100.0 * inBursts / slow, bursts, bursts == 1 ? "" : "s", MIN_BURST));
-        if (!intervals.isEmpty()) {
-            List<Long> sorted = new ArrayList<>(intervals);
-            sorted.sort(null);
-            b.append(String.format(Locale.ROOT, ", median %.0f ms apart", sorted.get(sorted.size() / 2) / 1e6));
-        }
-        return b.toString();
+        String text = String.format(Locale.ROOT, "%,d over 3 ms, %.0f %% of them in %d burst%s of %d or more",
+                slow, 100.0 * inBursts / slow, bursts, bursts == 1 ? "" : "s", MIN_BURST);
+        return gaps.isEmpty() ? text : text + String.format(Locale.ROOT, ", median %.0f ms apart", Report.medianMs(gaps));
     }
 }

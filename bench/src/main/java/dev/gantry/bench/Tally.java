@@ -1,8 +1,11 @@
 package dev.gantry.bench;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -19,14 +22,14 @@ final class Tally {
     private final Recorder latency = new Recorder(3);
     private final Recorder ttft = new Recorder(3);
     /** Fixed rate only (see {@link #withSlowRequests()}): under a closed loop nearly every request is "slow". */
-    private final java.util.Queue<Long> slowDue;
+    private final Queue<Long> slowDue;
 
     Tally() {
         this(false);
     }
 
     private Tally(boolean keepsSlow) {
-        slowDue = keepsSlow ? new java.util.concurrent.ConcurrentLinkedQueue<>() : null;
+        slowDue = keepsSlow ? new ConcurrentLinkedQueue<>() : null;
     }
 
     /** A tally that also keeps when each slow success was due ({@link #slowDue()}), for fixed-rate runs. */
@@ -74,8 +77,8 @@ final class Tally {
     }
 
     /** When each success slower than {@link SlowBursts#SLOW_NANOS} was due; empty unless {@link #withSlowRequests()}. */
-    java.util.List<Long> slowDue() {
-        return slowDue == null ? java.util.List.of() : java.util.List.copyOf(slowDue);
+    List<Long> slowDue() {
+        return slowDue == null ? List.of() : List.copyOf(slowDue);
     }
 
     /** Takes the time-to-first-token histogram; call once, at the end. */
