@@ -1,8 +1,5 @@
 package dev.gantry.bench;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.gantry.config.GatewayConfig.NetworkTransport;
 import dev.gantry.server.http.EventLoopTransport;
 import io.vertx.core.DeploymentOptions;
@@ -21,15 +18,12 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Calibration, not product: a featureless Vert.x pass-through proxy as PERF-NOTES describes the
@@ -43,62 +37,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * prints {@code bare proxy listening on PORT, transport NAME}.
  */
 public final class BareProxy {
-    private static final JsonFactory JSON = new JsonFactory();
-    private static final int WINDOW = 4096;
-    private static final BlockingQueue<byte[]> USAGE = new ArrayBlockingQueue<>(100_000);
-    private static final AtomicLong USAGE_SEEN = new AtomicLong();
-
     private BareProxy() {}
 
     public static void main(String[] args) throws Exception {
-        // Netty as `gantry serve` sets it up, so that a calibration compares like with like
-        if (System.getProperty("io.netty.buffer.checkAccessible") == null) System.setProperty("io.netty.buffer.checkAccessible", "false");
-        if (System.getProperty("io.netty.allocator.type") == null) System.setProperty("io.netty.allocator.type", "pooled");
-        URI upstream = null;
-        String key = null;
-        int port = 0;
-        int loops = 2;
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--upstream" -> upstream = URI.create(args[i + 1]);
-                case "--key" -> key = args[i + 1];
-                case "--port" -> port = Integer.parseInt(args[i + 1]);
-                case "--event-loops" -> loops = Integer.parseInt(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        if (upstream == null || key == null) throw new IllegalArgumentException("--upstream and --key are required");
-        Thread.ofPlatform().daemon().name("usage").start(BareProxy::drainUsage);
+        CalibrationProxy proxy = CalibrationProxy.fromArgs(args);
         Transport transport = EventLoopTransport.pick(NetworkTransport.AUTO); // as gantry serve picks it
-        Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(loops)).withTransport(transport).build();
-        int listen = port == 0 ? freePort() : port;
-        URI up = upstream;
-        Set<String> keys = Set.of(key);
-        vertx.deployVerticle(() -> new Loop(vertx, up, keys, listen), new DeploymentOptions().setInstances(loops))
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(proxy.loops())).withTransport(transport).build();
+        Set<String> keys = Set.of(proxy.key());
+        vertx.deployVerticle(() -> new Loop(vertx, proxy.upstream(), keys, proxy.port()), new DeploymentOptions().setInstances(proxy.loops()))
                 .toCompletionStage().toCompletableFuture().join();
-        System.out.println("bare proxy listening on " + listen + ", transport " + transport.name());
-        System.out.flush();
+        proxy.listening(transport.name());
         new CountDownLatch(1).await();
-    }
-
-    private static int freePort() throws IOException {
-        try (var s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** The usage thread: finds the usage object in each body's tail, as a real proxy would price it. */
-    private static void drainUsage() {
-        byte[] needle = "\"completion_tokens\"".getBytes(StandardCharsets.US_ASCII);
-        while (true) {
-            try {
-                byte[] tail = USAGE.take();
-                String s = new String(tail, StandardCharsets.UTF_8);
-                if (s.indexOf(new String(needle, StandardCharsets.US_ASCII)) >= 0) USAGE_SEEN.incrementAndGet();
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 
     private static final class Loop extends VerticleBase {
@@ -133,17 +82,8 @@ public final class BareProxy {
         }
 
         private void forward(HttpServerRequest request, Buffer body) {
-            boolean stream = false;
-            try (JsonParser p = JSON.createParser(body.getBytes())) {
-                if (p.nextToken() == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String name = p.currentName();
-                        JsonToken t = p.nextToken();
-                        if (name.equals("stream")) stream = t == JsonToken.VALUE_TRUE;
-                        else if (name.equals("model")) p.getText();
-                        else p.skipChildren();
-                    }
-                }
+            try {
+                CalibrationProxy.isStream(body.getBytes());
             } catch (IOException e) {
                 request.response().setStatusCode(400).end("{\"error\":{\"message\":\"bad json\"}}");
                 return;
@@ -169,19 +109,9 @@ public final class BareProxy {
             String length = upstream.getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null) response.putHeader(HttpHeaders.CONTENT_LENGTH, length);
             else response.setChunked(true);
-            byte[] window = new byte[WINDOW];
-            int[] filled = {0};
+            UsageTail tail = new UsageTail();
             upstream.handler(chunk -> {
-                int n = chunk.length();
-                if (n >= WINDOW) {
-                    chunk.getBytes(n - WINDOW, n, window, 0);
-                    filled[0] = WINDOW;
-                } else {
-                    int keep = Math.min(filled[0], WINDOW - n);
-                    System.arraycopy(window, filled[0] - keep, window, 0, keep);
-                    chunk.getBytes(0, n, window, keep);
-                    filled[0] = keep + n;
-                }
+                tail.add(((BufferInternal) chunk).getByteBuf());
                 response.write(chunk);
                 if (response.writeQueueFull()) {
                     upstream.pause();
@@ -191,8 +121,7 @@ public final class BareProxy {
             upstream.exceptionHandler(t -> response.reset());
             upstream.endHandler(v -> {
                 response.end();
-                byte[] tail = java.util.Arrays.copyOf(window, filled[0]);
-                USAGE.offer(tail);
+                tail.end();
             });
             response.closeHandler(v -> {
                 if (!response.ended()) upstream.request().reset();
