@@ -18,7 +18,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.net.URI;
@@ -111,7 +110,7 @@ public final class BareProxy {
             else response.setChunked(true);
             UsageTail tail = new UsageTail();
             upstream.handler(chunk -> {
-                tail.add(((BufferInternal) chunk).getByteBuf());
+                tail.add(chunk);
                 response.write(chunk);
                 if (response.writeQueueFull()) {
                     upstream.pause();

@@ -1,6 +1,7 @@
 package dev.gantry.bench;
 
 import io.netty.buffer.ByteBuf;
+import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -40,15 +41,25 @@ final class UsageTail {
     void add(ByteBuf chunk) {
         int n = chunk.readableBytes();
         int from = chunk.readerIndex();
-        if (n >= WINDOW) {
-            chunk.getBytes(from + n - WINDOW, window, 0, WINDOW);
-            filled = WINDOW;
-        } else {
-            int keep = Math.min(filled, WINDOW - n);
-            System.arraycopy(window, filled - keep, window, 0, keep);
-            chunk.getBytes(from, window, keep, n);
-            filled = keep + n;
-        }
+        if (n >= WINDOW) chunk.getBytes(from + n - WINDOW, window, 0, WINDOW);
+        else chunk.getBytes(from, window, makeRoom(n), n);
+        filled = Math.min(WINDOW, filled + n);
+    }
+
+    /** The same for a Vert.x buffer, read in place. */
+    void add(Buffer chunk) {
+        int n = chunk.length();
+        if (n >= WINDOW) chunk.getBytes(n - WINDOW, n, window, 0);
+        else chunk.getBytes(0, n, window, makeRoom(n));
+        filled = Math.min(WINDOW, filled + n);
+    }
+
+    /** Moves the bytes kept so far that stay to the window's start; where the {@code n} new ones go. */
+    private int makeRoom(int n) {
+        int keep = Math.min(filled, WINDOW - n);
+        System.arraycopy(window, filled - keep, window, 0, keep);
+        filled = keep;
+        return keep;
     }
 
     /** The answer ended: its tail goes to the reader. */
