@@ -339,4 +339,54 @@ class UsageSpoolTest {
     private static <T> List<T> concat(List<T> a, List<T> b) {
         return Stream.concat(a.stream(), b.stream()).toList();
     }
+
+    @Test
+    void anAppendIsInTheFileAtOnceWithoutASync() throws IOException {
+        // what survives a kill: the bytes are in the operating system's page cache, not in the process
+        try (UsageSpool spool = UsageSpool.open(dir)) {
+            List<Position> positions = append(spool, List.of(record("unsynced", "m")));
+            byte[] file = Files.readAllBytes(dir.resolve("spool-000001.log"));
+            String written = new String(file, 0, (int) positions.getFirst().offset(), StandardCharsets.UTF_8);
+            assertThat(written).contains("\"unsynced\"").endsWith("\n");
+        }
+    }
+
+    @Test
+    void anAppendAfterCloseFailsWithAClearErrorAndTheSpoolKeepsWhatCameBefore() {
+        UsageSpool spool = UsageSpool.open(dir);
+        append(spool, List.of(record("before", "m")));
+        spool.close();
+
+        assertThatThrownBy(() -> append(spool, List.of(record("after", "m"))))
+                .isInstanceOf(IllegalStateException.class).hasMessage("the usage spool is closed");
+        assertThat(replay()).extracting(UsageRecord::requestId).containsExactly("before");
+    }
+
+    @Test
+    void segmentsAreMappedWhileInUseAndReleasedOnceFullAndSynced() throws IOException {
+        Path maps = Path.of("/proc/self/maps");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(maps), "needs Linux's /proc");
+        int lineBytes = line(records(1).getFirst()).length;
+        try (UsageSpool spool = UsageSpool.open(dir, 2L * lineBytes)) {
+            append(spool, records(2)); // fills segment 1
+            append(spool, records(2)); // segment 2
+            append(spool, records(1)); // segment 3
+            assertThat(mappedSegments(maps)).contains("spool-000003.log");
+
+            spool.force(); // the full ones have no append left: closed and unmapped
+
+            assertThat(mappedSegments(maps)).containsExactly("spool-000003.log");
+        }
+        assertThat(mappedSegments(maps)).isEmpty();
+        assertThat(replay()).hasSize(5);
+    }
+
+    /** The spool segments of this test's directory that the process has mapped. */
+    private List<String> mappedSegments(Path maps) throws IOException {
+        String prefix = dir.toRealPath() + "/";
+        return Files.readAllLines(maps).stream()
+                .filter(line -> line.contains(prefix))
+                .map(line -> line.substring(line.indexOf(prefix) + prefix.length()))
+                .distinct().sorted().toList();
+    }
 }
