@@ -43,14 +43,6 @@ import java.util.stream.Stream;
  * torn line before one, and reads on. Filling 16 MB takes tens of milliseconds, too long for an
  * event loop: {@link #prepareNextSegment} makes the next segment ahead of need, off the request path.
  * A lock file keeps two processes from sharing a spool directory.
- *
- * <p>Records are written into a shared memory mapping of their segment, not with a write call:
- * the bytes land in the operating system's page cache, as a write's would, and so survive the
- * process being killed, and an fdatasync of the file covers them the same way. What it saves is
- * a system call per append, the largest single cost of an event loop's request at low rates on a
- * virtual machine (24 us of 0.2 ms at 1,000 req/s); the page faults that take its place come once
- * per page, not per record. A segment is unmapped as soon as its last append is done and synced
- * ({@link SegmentMapping}); where that cannot be done, records are written through the file channel.
  */
 public final class UsageSpool implements AutoCloseable {
     /** Where a record ends in the spool: its segment, and the offset just past its line. */
@@ -65,30 +57,12 @@ public final class UsageSpool implements AutoCloseable {
     private static final class Segment {
         final long number;
         final FileChannel channel;
-        /** The whole file, mapped shared; null where mappings cannot be released ({@link SegmentMapping}). */
-        final SegmentMapping mapping;
         final AtomicInteger writing = new AtomicInteger();
         long reserved;
 
-        Segment(long number, FileChannel channel, SegmentMapping mapping) {
+        Segment(long number, FileChannel channel) {
             this.number = number;
             this.channel = channel;
-            this.mapping = mapping;
-        }
-
-        void write(byte[] bytes, int length, long offset) throws IOException {
-            if (mapping != null) {
-                mapping.put(offset, bytes, length);
-                return;
-            }
-            ByteBuffer buffer = ByteBuffer.wrap(bytes, 0, length);
-            while (buffer.hasRemaining()) channel.write(buffer, offset + buffer.position());
-        }
-
-        /** No append may be writing, nor start. */
-        void close() throws IOException {
-            if (mapping != null) mapping.release();
-            channel.close();
         }
     }
 
@@ -108,8 +82,6 @@ public final class UsageSpool implements AutoCloseable {
     private final List<Segment> retired = new ArrayList<>();
     /** Guarded by appendLock: the highest segment number made so far, by this process or an earlier one. */
     private long lastNumber;
-    /** Guarded by appendLock: set by {@link #close}; an append after it fails rather than write into a released mapping. */
-    private boolean closed;
     /**
      * Segments below this number are deleted: the checkpoint lists the directory only when it moves
      * past it, once per segment rather than after every batch. Touched by the checkpoint's caller only.
@@ -213,7 +185,6 @@ public final class UsageSpool implements AutoCloseable {
         long offset;
         try {
             synchronized (appendLock) {
-                if (closed) throw new IllegalStateException("the usage spool is closed");
                 if (current == null || current.reserved + length > segmentBytes) roll();
                 segment = current;
                 offset = segment.reserved;
@@ -227,7 +198,8 @@ public final class UsageSpool implements AutoCloseable {
             throw new UncheckedIOException("cannot make a usage spool segment: " + e.getMessage(), e);
         }
         try {
-            segment.write(lines.bytes(), length, offset);
+            ByteBuffer buffer = ByteBuffer.wrap(lines.bytes(), 0, length);
+            while (buffer.hasRemaining()) segment.channel.write(buffer, offset + buffer.position());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the usage spool: " + e.getMessage(), e);
         } finally {
@@ -254,7 +226,7 @@ public final class UsageSpool implements AutoCloseable {
                     return;
                 }
             }
-            next.close();
+            next.channel.close();
             Files.deleteIfExists(segmentFile(number));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make a usage spool segment: " + e.getMessage(), e);
@@ -282,7 +254,7 @@ public final class UsageSpool implements AutoCloseable {
                 synchronized (appendLock) {
                     retired.remove(segment);
                 }
-                segment.close();
+                segment.channel.close();
             }
             if (open != null) open.channel.force(false);
         } catch (IOException e) {
@@ -325,15 +297,14 @@ public final class UsageSpool implements AutoCloseable {
     }
 
     private Segment create(long number) throws IOException {
-        var channel = FileChannel.open(segmentFile(number), StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        var channel = FileChannel.open(segmentFile(number), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
             fillWithZeros(channel, segmentBytes);
-            return new Segment(number, channel, SegmentMapping.open(channel, segmentBytes));
         } catch (IOException e) {
             channel.close();
             throw e;
         }
+        return new Segment(number, channel);
     }
 
     /** Writes the segment's blocks once, and syncs them with its size, before any record goes in. */
@@ -357,24 +328,15 @@ public final class UsageSpool implements AutoCloseable {
 
     private Path segmentFile(long n) { return dir.resolve("spool-%06d.log".formatted(n)); }
 
-    /** Syncs and closes the segments. Appends should have stopped; one that comes later fails. */
+    /** Syncs and closes the segments; appends must have stopped. */
     @Override
     public void close() {
-        List<Segment> open = new ArrayList<>();
-        synchronized (appendLock) {
-            closed = true;
-            open.addAll(retired);
-            if (current != null) open.add(current);
-        }
-        for (Segment segment : open) { // appends that reserved their bytes before: a copy each, soon done
-            while (segment.writing.get() > 0) Thread.onSpinWait();
-        }
         try {
             force();
             synchronized (appendLock) {
-                for (Segment segment : retired) segment.close();
-                if (current != null) current.close();
-                if (prepared != null) prepared.close();
+                for (Segment segment : retired) segment.channel.close();
+                if (current != null) current.channel.close();
+                if (prepared != null) prepared.channel.close();
             }
             lock.release();
             lockChannel.close();
