@@ -35,6 +35,7 @@ import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -67,7 +68,7 @@ public final class NettyBareProxy {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY),
-                                new Front(proxy.key(), upstream));
+                                new Front(Set.of(proxy.key()), upstream));
                     }
                 })
                 .bind("127.0.0.1", proxy.port()).sync();
@@ -137,21 +138,20 @@ public final class NettyBareProxy {
 
     /** A client connection: checks the key, looks into the body, hands the request upstream. */
     private static final class Front extends SimpleChannelInboundHandler<FullHttpRequest> {
-        private final String key;
+        private final Set<String> keys;
         private final Upstream upstream;
         /** The upstream connection serving this client's current request, until its answer ends. */
         Channel serving;
 
-        Front(String key, Upstream upstream) {
-            this.key = key;
+        Front(Set<String> keys, Upstream upstream) {
+            this.keys = keys;
             this.upstream = upstream;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             String auth = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-            if (auth == null || !auth.startsWith("Bearer ") || !auth.regionMatches(7, key, 0, key.length())
-                    || auth.length() != 7 + key.length()) {
+            if (auth == null || !auth.startsWith("Bearer ") || !keys.contains(auth.substring(7))) {
                 answer(ctx.channel(), HttpResponseStatus.UNAUTHORIZED, "bad key");
                 return;
             }
@@ -220,7 +220,8 @@ public final class NettyBareProxy {
                 if (!front.isWritable()) ctx.channel().config().setAutoRead(false);
                 if (content instanceof LastHttpContent) {
                     tail.end();
-                    front.pipeline().get(Front.class).serving = null;
+                    Front client = front.pipeline().get(Front.class); // null once the client's channel closed
+                    if (client != null) client.serving = null;
                     front = null;
                     if (reusable) upstream.release(ctx.channel());
                     else ctx.close();
