@@ -40,6 +40,7 @@ public final class BareProxy {
 
     public static void main(String[] args) throws Exception {
         CalibrationProxy proxy = CalibrationProxy.fromArgs(args);
+        UsageTail.startReader();
         Transport transport = EventLoopTransport.pick(NetworkTransport.AUTO); // as gantry serve picks it
         Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(proxy.loops())).withTransport(transport).build();
         Set<String> keys = Set.of(proxy.key());

@@ -38,7 +38,6 @@ record CalibrationProxy(URI upstream, String key, int port, int loops) {
                 port = s.getLocalPort();
             }
         }
-        UsageTail.startReader();
         return new CalibrationProxy(upstream, key, port, loops);
     }
 

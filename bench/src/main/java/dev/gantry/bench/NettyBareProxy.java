@@ -56,6 +56,7 @@ public final class NettyBareProxy {
 
     public static void main(String[] args) throws Exception {
         CalibrationProxy proxy = CalibrationProxy.fromArgs(args);
+        UsageTail.startReader();
         Transport transport = EventLoopTransport.pick(NetworkTransport.AUTO); // as gantry serve picks it
         var netty = transport.implementation();
         var loops = new MultiThreadIoEventLoopGroup(proxy.loops(), netty.ioHandlerFactory());
