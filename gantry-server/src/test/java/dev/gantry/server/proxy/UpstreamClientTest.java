@@ -6,18 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gantry.catalog.Timeouts;
 import dev.gantry.server.provider.UpstreamRequest;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PfxOptions;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +32,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The upstream client's own connection keeping, against a real HTTP server on loopback that counts
@@ -134,7 +139,7 @@ class UpstreamClientTest {
 
     @Test
     void anUpstreamThatDoesNotAcceptInTimeIsATimeout() throws Exception {
-        try (var listener = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (var listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             List<Socket> queued = fillAcceptQueue(listener);
             try {
                 var client = new UpstreamClient(vertx);
@@ -148,6 +153,26 @@ class UpstreamClientTest {
                 for (Socket socket : queued) socket.close();
             }
         }
+    }
+
+    @Test
+    void anHttpsUpstreamIsSpokenToOverTls(@TempDir Path dir) throws Exception {
+        // a certificate no trust store knows: the handshake must fail, which only TLS can do
+        Path keystore = dir.resolve("upstream.p12");
+        String keytool = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool").toString();
+        Process made = new ProcessBuilder(keytool, "-genkeypair", "-alias", "upstream", "-keyalg", "EC", "-dname", "CN=localhost",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit")
+                .redirectErrorStream(true).start();
+        assertThat(made.waitFor(60, TimeUnit.SECONDS) && made.exitValue() == 0).as("keytool made a certificate").isTrue();
+        HttpServer tls = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
+                        .setKeyCertOptions(new PfxOptions().setPath(keystore.toString()).setPassword("changeit")))
+                .requestHandler(request -> request.response().end("ok"))
+                .listen(0, "127.0.0.1").await();
+        var client = new UpstreamClient(vertx);
+        var call = start(client, new UpstreamRequest(true, "localhost", tls.actualPort(), "/v1/messages",
+                MultiMap.caseInsensitiveMultiMap(), Timeouts.DEFAULT));
+        assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(SSLHandshakeException.class);
     }
 
     /** Connects to a listener that never accepts until its queue is full and it drops new SYNs. */
@@ -174,10 +199,13 @@ class UpstreamClientTest {
         return start(client, port, Timeouts.DEFAULT.connect());
     }
 
-    /** Sends one request from the client's event loop, as the gateway does; "status body" when it ends. */
     private CompletableFuture<String> start(UpstreamClient client, int port, Duration connectTimeout) {
-        var target = new UpstreamRequest(false, "127.0.0.1", port, "/v1/chat/completions", MultiMap.caseInsensitiveMultiMap(),
-                new Timeouts(connectTimeout, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ZERO));
+        return start(client, new UpstreamRequest(false, "127.0.0.1", port, "/v1/chat/completions", MultiMap.caseInsensitiveMultiMap(),
+                new Timeouts(connectTimeout, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ZERO)));
+    }
+
+    /** Sends one request from the client's event loop, as the gateway does; "status body" when it ends. */
+    private CompletableFuture<String> start(UpstreamClient client, UpstreamRequest target) {
         var done = new CompletableFuture<String>();
         loop.runOnContext(v -> client.send(target, Buffer.buffer("{}"), request -> {})
                 .compose(response -> response.body().map(body -> response.statusCode() + " " + body))
