@@ -11,23 +11,25 @@ import java.util.Optional;
  * for Anthropic). {@code headers} are sent on every upstream request (e.g. OpenRouter's referer).
  * {@code servesResponsesApi}: an OpenAI-type provider that serves {@code /v1/responses} itself
  * (OpenAI does; most self-hosted servers do not), so Responses clients are passed through to it
- * instead of being translated to Chat Completions.
+ * instead of being translated to Chat Completions. {@code ca}: for an https provider, the only
+ * certificate authorities its server's certificate may chain to; empty for the JDK's own.
  */
 public record Provider(String name, ProviderType type, URI baseUrl, Secret apiKey,
                        Map<String, String> headers, Timeouts timeouts, boolean servesResponsesApi,
-                       Optional<HealthCheck> healthCheck) {
+                       Optional<HealthCheck> healthCheck, Optional<CaCertificates> ca) {
+
+    public Provider {
+        headers = Map.copyOf(headers);
+    }
+
+    public Provider withApiKey(Secret key) {
+        return new Provider(name, type, baseUrl, key, headers, timeouts, servesResponsesApi, healthCheck, ca);
+    }
 
     /**
      * An active probe of a self-hosted server: {@code GET path} (on the base URL's host, e.g.
      * {@code /health} for vLLM and SGLang, {@code /v1/models} for most others) every
      * {@code interval}; while it fails, the provider's deployments are out of rotation.
      */
-    public Provider withApiKey(Secret key) {
-        return new Provider(name, type, baseUrl, key, headers, timeouts, servesResponsesApi, healthCheck);
-    }
-
     public record HealthCheck(String path, java.time.Duration interval, java.time.Duration timeout) {}
-    public Provider {
-        headers = Map.copyOf(headers);
-    }
 }

@@ -34,7 +34,9 @@ record ConfigFile(Server server, Database database, Redis redis, Usage usage, Ro
                  Integer bodyRetentionDays) {}
 
     record ProviderEntry(String name, String type, String baseUrl, String apiKey, Map<String, String> headers,
-                         TimeoutsEntry timeouts, Boolean responsesApi, HealthCheckEntry healthCheck) {}
+                         TimeoutsEntry timeouts, Boolean responsesApi, HealthCheckEntry healthCheck, TlsEntry tls) {}
+
+    record TlsEntry(String caFile) {}
 
     record HealthCheckEntry(String path, Long intervalMs, Long timeoutMs) {}
 

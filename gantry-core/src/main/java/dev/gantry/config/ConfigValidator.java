@@ -1,5 +1,6 @@
 package dev.gantry.config;
 
+import dev.gantry.catalog.CaCertificates;
 import dev.gantry.catalog.Deployment;
 import dev.gantry.catalog.Model;
 import dev.gantry.catalog.ModelCatalog;
@@ -23,11 +24,18 @@ import dev.gantry.limits.Scope;
 import dev.gantry.routing.QueuePolicy;
 import dev.gantry.routing.RetryPolicy;
 import dev.gantry.routing.Strategy;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -217,9 +225,36 @@ final class ConfigValidator {
                 if (!h.path().startsWith("/")) fail(at + "/health_check/path", "must start with /, got '" + h.path() + "'");
             });
             byName.put(name, new Provider(name, type, baseUrl, new Secret(e.apiKey()),
-                    e.headers() == null ? Map.of() : e.headers(), timeouts, responsesApi, healthCheck));
+                    e.headers() == null ? Map.of() : e.headers(), timeouts, responsesApi, healthCheck,
+                    ca(e.tls(), baseUrl, at + "/tls")));
         }
         return byName;
+    }
+
+    /**
+     * The certificate authorities of an https provider, read now: a file that cannot be used stops
+     * start-up, rather than every request to the provider failing its handshake.
+     */
+    private Optional<CaCertificates> ca(ConfigFile.TlsEntry tls, URI baseUrl, String at) {
+        if (tls == null) return Optional.empty();
+        if (!"https".equals(baseUrl.getScheme())) fail(at, "applies to https:// base URLs only, got '" + baseUrl + "'");
+        Path file = Path.of(required(tls.caFile(), at + "/ca_file"));
+        String pem;
+        try {
+            pem = Files.readString(file, StandardCharsets.ISO_8859_1); // any byte reads: PEM's comments need not be UTF-8
+        } catch (NoSuchFileException e) {
+            throw error(at + "/ca_file", "no such file '" + file + "'");
+        } catch (IOException e) {
+            throw error(at + "/ca_file", "cannot read '" + file + "': " + e);
+        }
+        try {
+            var certificates = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.ISO_8859_1)));
+            if (certificates.isEmpty()) throw new CertificateException("none found");
+        } catch (CertificateException e) {
+            fail(at + "/ca_file", "'" + file + "' holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+        }
+        return Optional.of(new CaCertificates(file, pem));
     }
 
     private List<Model> models(List<ConfigFile.ModelEntry> entries, Map<String, Provider> providers) {

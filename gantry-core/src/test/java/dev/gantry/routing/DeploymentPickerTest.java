@@ -31,7 +31,7 @@ class DeploymentPickerTest {
 
     static Provider provider(String name) {
         return new Provider(name, ProviderType.OPENAI, URI.create("http://" + name + ":8000/v1"), new Secret(""),
-                Map.of(), Timeouts.DEFAULT, false, Optional.empty());
+                Map.of(), Timeouts.DEFAULT, false, Optional.empty(), Optional.empty());
     }
 
     static Deployment deployment(String provider, int weight, int priority, int maxConcurrent, Optional<Price> price) {

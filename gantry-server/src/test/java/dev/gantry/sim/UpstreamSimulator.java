@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,19 +55,27 @@ public final class UpstreamSimulator implements AutoCloseable {
     private final Vertx vertx;
     private final RequestLog log = new RequestLog(RequestLog.DEFAULT_CAPACITY);
     private final String host;
+    /** The server's certificate when it speaks https; null for plain http. */
+    private final KeyCertOptions certificate;
     private volatile SimBehaviour behaviour;
     private volatile List<String> models = DEFAULT_MODELS;
     private int port;
 
-    private UpstreamSimulator(Vertx vertx, String host, SimBehaviour behaviour) {
+    private UpstreamSimulator(Vertx vertx, String host, KeyCertOptions certificate, SimBehaviour behaviour) {
         this.vertx = vertx;
         this.host = host;
+        this.certificate = certificate;
         this.behaviour = behaviour;
     }
 
     /** Starts on a random free port of 127.0.0.1 with one event loop; returns once listening. */
     public static UpstreamSimulator start(SimBehaviour behaviour) {
         return start(behaviour, "127.0.0.1", 0, 1);
+    }
+
+    /** Starts speaking https with {@code certificate} on a random free port of 127.0.0.1, with one event loop. */
+    public static UpstreamSimulator startTls(SimBehaviour behaviour, KeyCertOptions certificate) {
+        return start(behaviour, "127.0.0.1", 0, 1, Objects.requireNonNull(certificate, "certificate"));
     }
 
     /**
@@ -76,6 +85,11 @@ public final class UpstreamSimulator implements AutoCloseable {
      * @param eventLoops event loops serving connections (one server instance on each)
      */
     public static UpstreamSimulator start(SimBehaviour behaviour, String host, int port, int eventLoops) {
+        return start(behaviour, host, port, eventLoops, null);
+    }
+
+    private static UpstreamSimulator start(SimBehaviour behaviour, String host, int port, int eventLoops,
+                                           KeyCertOptions certificate) {
         Objects.requireNonNull(behaviour, "behaviour");
         if (eventLoops < 1) {
             throw new IllegalArgumentException("eventLoops must be at least 1");
@@ -85,7 +99,7 @@ public final class UpstreamSimulator implements AutoCloseable {
                         .setInternalBlockingPoolSize(1))
                 .withTransport(transport())
                 .build();
-        UpstreamSimulator sim = new UpstreamSimulator(vertx, host, behaviour);
+        UpstreamSimulator sim = new UpstreamSimulator(vertx, host, certificate, behaviour);
         try {
             sim.listen(port, eventLoops);
         } catch (RuntimeException e) {
@@ -109,7 +123,7 @@ public final class UpstreamSimulator implements AutoCloseable {
         SimRouter router = new SimRouter(vertx, this::behaviour, log, new OpenAiEndpoints(this::models),
                 new AnthropicEndpoints(this::models), control);
         if (eventLoops == 1) {
-            ServerVerticle server = new ServerVerticle(router, host, requestedPort);
+            ServerVerticle server = new ServerVerticle(router, host, requestedPort, certificate);
             await(vertx.deployVerticle(server));
             port = server.actualPort;
             return;
@@ -120,7 +134,7 @@ public final class UpstreamSimulator implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             int candidate = requestedPort != 0 ? requestedPort : freePort();
             try {
-                await(vertx.deployVerticle(() -> new ServerVerticle(router, host, candidate),
+                await(vertx.deployVerticle(() -> new ServerVerticle(router, host, candidate, certificate),
                         new DeploymentOptions().setInstances(eventLoops)));
                 port = candidate;
                 return;
@@ -145,12 +159,14 @@ public final class UpstreamSimulator implements AutoCloseable {
         private final SimRouter router;
         private final String host;
         private final int port;
+        private final KeyCertOptions certificate;
         private volatile int actualPort;
 
-        ServerVerticle(SimRouter router, String host, int port) {
+        ServerVerticle(SimRouter router, String host, int port, KeyCertOptions certificate) {
             this.router = router;
             this.host = host;
             this.port = port;
+            this.certificate = certificate;
         }
 
         @Override
@@ -163,6 +179,7 @@ public final class UpstreamSimulator implements AutoCloseable {
                     // otherwise wait a second for the go-ahead, as uvicorn (vLLM) gives it.
                     .setHandle100ContinueAutomatically(true)
                     .setTcpNoDelay(true);
+            if (certificate != null) options.setSsl(true).setKeyCertOptions(certificate);
             return vertx.createHttpServer(options)
                     .requestHandler(router)
                     // Peers resetting connections is routine here (faults, cancellations): never log it.
@@ -177,9 +194,9 @@ public final class UpstreamSimulator implements AutoCloseable {
         return port;
     }
 
-    /** {@code http://127.0.0.1:PORT}, without a trailing slash or {@code /v1}. */
+    /** {@code http://127.0.0.1:PORT} ({@code https://} when started with a certificate), without a trailing slash or {@code /v1}. */
     public String baseUrl() {
-        return "http://" + host + ":" + port;
+        return (certificate == null ? "http://" : "https://") + host + ":" + port;
     }
 
     /** The name of the Vert.x transport in use: {@code epoll} or {@code nio}. */

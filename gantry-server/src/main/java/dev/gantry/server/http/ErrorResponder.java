@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,11 @@ public final class ErrorResponder {
         if (t instanceof ConnectException || t instanceof UnknownHostException) {
             return new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE, "The upstream model server is unreachable.");
         }
-        if (t instanceof HttpClosedException || t instanceof IOException) { // resets, TLS failures...
+        if (t instanceof SSLException) { // an untrusted certificate, a wrong host name: the operator's to fix
+            return new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE,
+                    "The gateway could not set up a trusted TLS connection to the upstream model server.");
+        }
+        if (t instanceof HttpClosedException || t instanceof IOException) { // resets
             return new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE, "The upstream model server closed the connection.");
         }
         log.error("unexpected failure", t);

@@ -32,6 +32,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends one request upstream until something answers: a deployment chosen by the router, then
@@ -47,6 +50,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * concurrency cap the request waits in the model's {@link CapacityQueue}.
  */
 final class UpstreamAttempts {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamAttempts.class);
     private static final Set<Integer> RETRYABLE = Set.of(408, 429, 500, 502, 503, 504, 529);
 
     private final ProxyExchange exchange;
@@ -157,9 +161,20 @@ final class UpstreamAttempts {
         Buffer body = BufferInternal.buffer(Unpooled.wrappedBuffer(exchange.upstreamBody));
         upstream.send(target, body, exchange::upstreamRequest).onComplete(sent -> {
             exchange.upstreamAnswered();
-            if (sent.failed()) failed(sent.cause());
-            else answered(sent.result(), model);
+            if (sent.succeeded()) {
+                answered(sent.result(), model);
+                return;
+            }
+            // an untrusted certificate or a wrong host name: only the log tells the operator which
+            if (sent.cause() instanceof SSLException tls) log.warn("TLS to {} failed: {}", deployment.id(), innermost(tls).getMessage());
+            failed(sent.cause());
         });
+    }
+
+    /** Vert.x wraps the JDK's handshake failure, whose innermost cause says what was wrong. */
+    private static Throwable innermost(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t;
     }
 
     /** The upstream body for this deployment, or null when the gateway answers itself. */

@@ -1,6 +1,8 @@
 package dev.gantry.server.proxy;
 
+import dev.gantry.catalog.CaCertificates;
 import dev.gantry.server.provider.UpstreamRequest;
+import dev.gantry.server.provider.UpstreamTls;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -82,7 +84,7 @@ public final class UpstreamClient {
     }
 
     private Future<HttpClientResponse> attempt(UpstreamRequest target, Buffer body, Consumer<HttpClientRequest> onRequest) {
-        Origin origin = new Origin(target.ssl(), target.host(), target.port());
+        Origin origin = new Origin(target.ssl(), target.host(), target.port(), target.ca());
         Connection connection = takeIdle(origin);
         Future<Connection> ready = connection != null ? Future.succeededFuture(connection) : connect(origin, target);
         var options = new RequestOptions().setMethod(HttpMethod.POST).setHost(target.host()).setPort(target.port())
@@ -102,7 +104,9 @@ public final class UpstreamClient {
         Promise<Connection> promise = Promise.promise();
         long timer = vertx.setTimer(timeoutMs, id -> promise.tryFail(new TimeoutException(
                 "no connection to " + origin.host + ":" + origin.port + " within " + timeoutMs + " ms")));
-        client.connect(new HttpConnectOptions().setSsl(origin.ssl).setHost(origin.host).setPort(origin.port))
+        var options = new HttpConnectOptions().setSsl(origin.ssl).setHost(origin.host).setPort(origin.port);
+        if (origin.ca != null) options.setSslOptions(UpstreamTls.trusting(origin.ca));
+        client.connect(options)
                 .onComplete(http -> {
                     vertx.cancelTimer(timer);
                     if (http.failed()) {
@@ -173,7 +177,8 @@ public final class UpstreamClient {
         return client.close();
     }
 
-    private record Origin(boolean ssl, String host, int port) {}
+    /** Where connections go; a provider that trusts its own certificate authority has connections of its own. */
+    private record Origin(boolean ssl, String host, int port, CaCertificates ca) {}
 
     private static final class Connection {
         final Origin origin;

@@ -52,7 +52,7 @@ class DeploymentGaugesTest {
 
     private static Deployment deployment(String provider, int maxConcurrent) {
         var p = new Provider(provider, ProviderType.OPENAI, URI.create("http://" + provider + ":8000/v1"), new Secret(""),
-                Map.of(), Timeouts.DEFAULT, false, Optional.empty());
+                Map.of(), Timeouts.DEFAULT, false, Optional.empty(), Optional.empty());
         return new Deployment(p, "m", 1, 0, maxConcurrent, Timeouts.DEFAULT, Optional.empty(), 0);
     }
 

@@ -3,8 +3,10 @@ package dev.gantry.server.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gantry.catalog.CaCertificates;
 import dev.gantry.catalog.Timeouts;
 import dev.gantry.server.provider.UpstreamRequest;
+import dev.gantry.sim.TestCertificate;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -14,12 +16,12 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.PfxOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -156,23 +158,48 @@ class UpstreamClientTest {
     }
 
     @Test
-    void anHttpsUpstreamIsSpokenToOverTls(@TempDir Path dir) throws Exception {
-        // a certificate no trust store knows: the handshake must fail, which only TLS can do
-        Path keystore = dir.resolve("upstream.p12");
-        String keytool = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("keytool").toString();
-        Process made = new ProcessBuilder(keytool, "-genkeypair", "-alias", "upstream", "-keyalg", "EC", "-dname", "CN=localhost",
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "changeit")
-                .redirectErrorStream(true).start();
-        assertThat(made.waitFor(60, TimeUnit.SECONDS) && made.exitValue() == 0).as("keytool made a certificate").isTrue();
-        HttpServer tls = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
-                        .setKeyCertOptions(new PfxOptions().setPath(keystore.toString()).setPassword("changeit")))
-                .requestHandler(request -> request.response().end("ok"))
-                .listen(0, "127.0.0.1").await();
-        var client = new UpstreamClient(vertx);
-        var call = start(client, new UpstreamRequest(true, "localhost", tls.actualPort(), "/v1/messages",
-                MultiMap.caseInsensitiveMultiMap(), Timeouts.DEFAULT));
+    void anHttpsUpstreamWhoseCertificateNoTrustStoreKnowsIsRefused(@TempDir Path dir) throws Exception {
+        // the handshake must fail, which only TLS can do
+        int port = tlsServer(TestCertificate.make(dir, "ip:127.0.0.1"));
+        var call = start(new UpstreamClient(vertx), tlsRequest(port, "127.0.0.1", null));
         assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(SSLHandshakeException.class);
+    }
+
+    @Test
+    void anHttpsUpstreamIsTrustedThroughTheProvidersOwnCertificateAuthority(@TempDir Path dir) throws Exception {
+        var certificate = TestCertificate.make(dir, "ip:127.0.0.1");
+        int port = tlsServer(certificate);
+        var client = new UpstreamClient(vertx);
+        var trusted = tlsRequest(port, "127.0.0.1", new CaCertificates(certificate.pem(), Files.readString(certificate.pem())));
+        assertThat(start(client, trusted).get(10, TimeUnit.SECONDS)).isEqualTo("200 ok over TLS");
+        assertThat(start(client, trusted).get(10, TimeUnit.SECONDS)).isEqualTo("200 ok over TLS");
+        assertThat(connections).as("the TLS connection was kept for the second request").hasValue(1);
+        // the same server without the provider's authority is another origin: its own connection, refused
+        var untrusted = start(client, tlsRequest(port, "127.0.0.1", null));
+        assertThatThrownBy(() -> untrusted.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(SSLHandshakeException.class);
+    }
+
+    @Test
+    void aTrustedCertificateForAnotherHostIsRefused(@TempDir Path dir) throws Exception {
+        var certificate = TestCertificate.make(dir, "dns:model-server.internal");
+        int port = tlsServer(certificate);
+        var call = start(new UpstreamClient(vertx),
+                tlsRequest(port, "127.0.0.1", new CaCertificates(certificate.pem(), Files.readString(certificate.pem()))));
+        assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(SSLHandshakeException.class)
+                .rootCause().hasMessageContaining("127.0.0.1");
+    }
+
+    /** An https server on loopback that says whether the request came over TLS; its connections are counted. */
+    private int tlsServer(TestCertificate certificate) {
+        return vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()))
+                .connectionHandler(connection -> connections.incrementAndGet())
+                .requestHandler(request -> request.response().end(request.isSSL() ? "ok over TLS" : "ok in clear"))
+                .listen(0, "127.0.0.1").await().actualPort();
+    }
+
+    private static UpstreamRequest tlsRequest(int port, String host, CaCertificates ca) {
+        return new UpstreamRequest(true, host, port, "/v1/messages", MultiMap.caseInsensitiveMultiMap(), Timeouts.DEFAULT, ca);
     }
 
     /** Connects to a listener that never accepts until its queue is full and it drops new SYNs. */
@@ -201,7 +228,7 @@ class UpstreamClientTest {
 
     private CompletableFuture<String> start(UpstreamClient client, int port, Duration connectTimeout) {
         return start(client, new UpstreamRequest(false, "127.0.0.1", port, "/v1/chat/completions", MultiMap.caseInsensitiveMultiMap(),
-                new Timeouts(connectTimeout, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ZERO)));
+                new Timeouts(connectTimeout, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ZERO), null));
     }
 
     /** Sends one request from the client's event loop, as the gateway does; "status body" when it ends. */
