@@ -147,13 +147,16 @@ public final class BenchMain {
                 + " (streams: " + o.chunks + " content chunks, " + (o.streamUsage
                         ? "`stream_options.include_usage` asked by the client)"
                         : "no `stream_options`, so a gateway asks for usage and hides it from the client)"));
+        String lowRate = lowRateWarmUp() ? String.format(Locale.ROOT, ", then %s s through %s at the fixed rate, so that idle"
+                + " connections expire and close once before any measured round", trim(o.lowRateWarmupS),
+                o.baseline == null ? "the gateway" : "each gateway") : "";
         report.header(String.format(Locale.ROOT, "- Durations: warm-up %s s (" + (o.baseline == null ? "a third direct" : "half on the baseline")
-                        + ", then through the gateway); saturation %d round(s) × %s s"
+                        + ", then through the gateway)%s; saturation %d round(s) × %s s"
                         + " per path (order alternates); fixed rate %d round(s) × %s s per path (order alternates); %s s of the"
                         + " same load, not measured, before each path's first fixed-rate and first saturation round;"
                         + " slow streams opened for %s s",
-                trim(o.warmupS), o.rounds, trim(o.saturationS), o.fixedRounds, trim(o.fixedS / o.fixedRounds), trim(o.leadInS),
-                trim(o.slowS)));
+                trim(o.warmupS), lowRate, o.rounds, trim(o.saturationS), o.fixedRounds, trim(o.fixedS / o.fixedRounds),
+                trim(o.leadInS), trim(o.slowS)));
         if (translated != null) {
             report.header(String.format(Locale.ROOT, "- Translated: warm-up %s s of Anthropic streams (a third direct);"
                             + " saturation %d round(s) × %s s per leg (four legs, order rotating); %s s per leg at %s streams/s",
@@ -206,6 +209,8 @@ public final class BenchMain {
      * JIT warm-up of the three JVMs: a third of the time on the direct path (load generator and
      * simulator), then two thirds through the gateway (which exercises all three), each with JSON
      * requests and streams mixed, at saturation so that as many requests as possible go through.
+     * Then, before fixed-rate scenarios, the gateway at the fixed rate until the connections the
+     * saturation left idle have expired and been closed on every hop ({@link Options#lowRateWarmupS}).
      */
     private void warmUp() throws Exception {
         String name = "Warm-up (JSON and streams mixed, " + WARMUP_CONNECTIONS + " connections)";
@@ -217,8 +222,17 @@ public final class BenchMain {
         for (int i = 0; i < 2; i++) {
             report.details(name, phases.warmUp(order[i].name(), order[i], kinds, WARMUP_CONNECTIONS, millis[i]), false, "req/s");
         }
+        if (lowRateWarmUp()) {
+            // a baseline gateway (A/B run) closes connections too; the bare simulator needs no more
+            Target[] gateways = o.baseline == null ? new Target[] {gantry} : order;
+            for (Target gateway : gateways) phases.warmUpAtRate(gateway, json, o.fixedRate, Options.ms(o.lowRateWarmupS));
+        }
         rssNote();
         phases.settle();
+    }
+
+    private boolean lowRateWarmUp() {
+        return o.lowRateWarmupS > 0 && (o.only.contains("latency") || o.only.contains("ttft"));
     }
 
     /**

@@ -46,6 +46,14 @@ final class Options {
      * rounds (1,064 compilations, 6.4 s of compile time in their 70 s), 5-7 % of the gateway's CPU.
      */
     double warmupS = 90;
+    /**
+     * Then each gateway at the fixed rate, long enough for idle connections to expire on every hop
+     * (the gateway's upstream keep-alive of 30 s plus its 15 s sweep; the load generator's 60 s):
+     * the first connections a JVM closes deoptimise some forty compiled methods of Netty's write
+     * and io_uring paths, which C2 then compiles again, a one-time cost that fell in the measured
+     * fixed-rate rounds otherwise (-XX:+PrintCompilation).
+     */
+    double lowRateWarmupS = 65;
     int rounds = 4;
     double saturationS = 10;
     int connections = 64;
@@ -102,6 +110,8 @@ final class Options {
                                         non-streaming, through Gantry
               --loops N               load-generator event loops (2)
               --warmup-s S            JIT warm-up: a third direct (half in an A/B run), the rest through the gateway (90)
+              --low-rate-warmup-s S   then each gateway at the fixed rate, until idle connections have
+                                        expired and been closed once on every hop (65)
               --rounds N              saturation rounds, order alternating D-G, G-D, ... (4)
               --saturation-s S        length of each saturation run (10)
               --connections N         connections for non-streaming saturation (64)
@@ -158,6 +168,7 @@ final class Options {
     private void quick() {
         quick = true;
         warmupS = 5;
+        lowRateWarmupS = 2;
         rounds = 1;
         saturationS = 4;
         fixedS = 4;
@@ -204,6 +215,7 @@ final class Options {
                 case "loops" -> loops = Integer.parseInt(v);
                 case "request-timeout-ms" -> requestTimeoutMs = Long.parseLong(v);
                 case "warmup-s" -> warmupS = Double.parseDouble(v);
+                case "low-rate-warmup-s" -> lowRateWarmupS = Double.parseDouble(v);
                 case "rounds" -> rounds = Integer.parseInt(v);
                 case "saturation-s" -> saturationS = Double.parseDouble(v);
                 case "connections" -> connections = Integer.parseInt(v);

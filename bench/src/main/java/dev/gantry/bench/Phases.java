@@ -122,6 +122,13 @@ final class Phases {
         return new PathResult.Builder(label).add(tally, running.seconds(), span.stop()).build();
     }
 
+    /** A warm-up at a fixed rate: the code paths of a gateway that idles between requests, measured by nobody. */
+    void warmUpAtRate(Target target, Request request, double rate, long millis) throws Exception {
+        settle();
+        BenchMain.log("warm-up at " + trim(rate) + " req/s: " + target.name() + ", " + millis / 1000.0 + " s");
+        new FixedRateLoad(client).run(target, request, rate, millis, 15_000, new Tally());
+    }
+
     /**
      * Waits (at most {@link #SETTLE_MAX_MS}) until the gateway and the simulator are idle: usage
      * queue empty, and neither used more than ~0.1 core over the last 300 ms. Work left over from
