@@ -13,23 +13,18 @@ import java.util.concurrent.TimeUnit;
  * A self-signed certificate made with the JDK's keytool, for a server on loopback: its key store,
  * and the certificate as PEM for a client to trust, as a company's own certificate authority.
  *
- * @param keyStore PKCS#12, password {@link #PASSWORD}
+ * @param keyStore PKCS#12, the key with the certificate
  * @param pem      the certificate alone
  */
 public record TestCertificate(Path keyStore, Path pem) {
     private static final String PASSWORD = "changeit";
 
-    /**
-     * A certificate in {@code dir} for the names of {@code subjectAltName} (keytool's syntax, e.g.
-     * {@code ip:127.0.0.1}), or for none if it is null: a client that checks host names refuses it.
-     */
+    /** A certificate in {@code dir} for the names of {@code subjectAltName}, in keytool's syntax ({@code ip:127.0.0.1}). */
     public static TestCertificate make(Path dir, String subjectAltName) {
         Path keyStore = dir.resolve("server.p12");
         Path pem = dir.resolve("server.pem");
-        var genkey = new ArrayList<>(List.of("-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname", "CN=gantry-test",
+        keytool(List.of("-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname", "CN=gantry-test", "-ext", "SAN=" + subjectAltName,
                 "-validity", "2", "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", PASSWORD));
-        if (subjectAltName != null) genkey.addAll(List.of("-ext", "SAN=" + subjectAltName));
-        keytool(genkey);
         keytool(List.of("-exportcert", "-rfc", "-alias", "server", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
                 "-file", pem.toString()));
         return new TestCertificate(keyStore, pem);

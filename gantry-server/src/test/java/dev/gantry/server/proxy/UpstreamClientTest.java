@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The upstream client's own connection keeping, against a real HTTP server on loopback that counts
- * the connections it is given: which requests share one, and when a connection must not be used again.
+ * the connections it is given: which requests share one, and when a connection must not be used
+ * again; and whom it trusts over TLS.
  */
 class UpstreamClientTest {
     private final Vertx vertx = Vertx.vertx();
