@@ -11,19 +11,19 @@ import java.util.Optional;
  * for Anthropic). {@code headers} are sent on every upstream request (e.g. OpenRouter's referer).
  * {@code servesResponsesApi}: an OpenAI-type provider that serves {@code /v1/responses} itself
  * (OpenAI does; most self-hosted servers do not), so Responses clients are passed through to it
- * instead of being translated to Chat Completions. {@code ca}: for an https provider, the only
- * certificate authorities its server's certificate may chain to; empty for the JDK's own.
+ * instead of being translated to Chat Completions. {@code tls}: for an https provider, its own
+ * certificate authorities and the gateway's client certificate; empty for the JDK's defaults.
  */
 public record Provider(String name, ProviderType type, URI baseUrl, Secret apiKey,
                        Map<String, String> headers, Timeouts timeouts, boolean servesResponsesApi,
-                       Optional<HealthCheck> healthCheck, Optional<CaCertificates> ca) {
+                       Optional<HealthCheck> healthCheck, Optional<ProviderTls> tls) {
 
     public Provider {
         headers = Map.copyOf(headers);
     }
 
     public Provider withApiKey(Secret key) {
-        return new Provider(name, type, baseUrl, key, headers, timeouts, servesResponsesApi, healthCheck, ca);
+        return new Provider(name, type, baseUrl, key, headers, timeouts, servesResponsesApi, healthCheck, tls);
     }
 
     /**

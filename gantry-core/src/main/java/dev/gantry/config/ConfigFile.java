@@ -36,7 +36,7 @@ record ConfigFile(Server server, Database database, Redis redis, Usage usage, Ro
     record ProviderEntry(String name, String type, String baseUrl, String apiKey, Map<String, String> headers,
                          TimeoutsEntry timeouts, Boolean responsesApi, HealthCheckEntry healthCheck, TlsEntry tls) {}
 
-    record TlsEntry(String caFile) {}
+    record TlsEntry(String caFile, String certFile, String keyFile) {}
 
     record HealthCheckEntry(String path, Long intervalMs, Long timeoutMs) {}
 

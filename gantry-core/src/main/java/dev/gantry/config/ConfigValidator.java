@@ -1,11 +1,11 @@
 package dev.gantry.config;
 
-import dev.gantry.catalog.CaCertificates;
 import dev.gantry.catalog.Deployment;
 import dev.gantry.catalog.Model;
 import dev.gantry.catalog.ModelCatalog;
 import dev.gantry.catalog.Price;
 import dev.gantry.catalog.Provider;
+import dev.gantry.catalog.ProviderTls;
 import dev.gantry.catalog.ProviderType;
 import dev.gantry.catalog.Secret;
 import dev.gantry.catalog.Timeouts;
@@ -50,11 +50,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Turns the file as written into the configuration the gateway runs with: defaults, checks, references. */
 final class ConfigValidator {
     static final int DEFAULT_PORT = 4000;
     static final String DEFAULT_DATABASE_URL = "jdbc:h2:file:./data/gantry";
+    private static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN (RSA |EC )?PRIVATE KEY-----");
 
     private final String sourceName;
     private final YamlLocator locator;
@@ -226,35 +228,62 @@ final class ConfigValidator {
             });
             byName.put(name, new Provider(name, type, baseUrl, new Secret(e.apiKey()),
                     e.headers() == null ? Map.of() : e.headers(), timeouts, responsesApi, healthCheck,
-                    ca(e.tls(), baseUrl, at + "/tls")));
+                    tls(e.tls(), baseUrl, at + "/tls")));
         }
         return byName;
     }
 
     /**
-     * The certificate authorities of an https provider, read now: a file that cannot be used stops
-     * start-up, rather than every request to the provider failing its handshake.
+     * The TLS files of an https provider, read now: a file that cannot be used stops start-up,
+     * rather than every request to the provider failing its handshake.
      */
-    private Optional<CaCertificates> ca(ConfigFile.TlsEntry tls, URI baseUrl, String at) {
+    private Optional<ProviderTls> tls(ConfigFile.TlsEntry tls, URI baseUrl, String at) {
         if (tls == null) return Optional.empty();
         if (!"https".equals(baseUrl.getScheme())) fail(at, "applies to https:// base URLs only, got '" + baseUrl + "'");
-        Path file = Path.of(required(tls.caFile(), at + "/ca_file"));
-        String pem;
-        try {
-            pem = Files.readString(file, StandardCharsets.ISO_8859_1); // any byte reads: PEM's comments need not be UTF-8
-        } catch (NoSuchFileException e) {
-            throw error(at + "/ca_file", "no such file '" + file + "'");
-        } catch (IOException e) {
-            throw error(at + "/ca_file", "cannot read '" + file + "': " + e);
+        if (tls.caFile() == null && tls.certFile() == null && tls.keyFile() == null) {
+            fail(at, "give ca_file, or cert_file and key_file, or all three");
         }
+        if ((tls.certFile() == null) != (tls.keyFile() == null)) {
+            fail(at + (tls.certFile() == null ? "/cert_file" : "/key_file"), "is required with "
+                    + (tls.certFile() == null ? "key_file" : "cert_file"));
+        }
+        String ca = tls.caFile() == null ? null : certificates(tls.caFile(), at + "/ca_file");
+        String certificate = tls.certFile() == null ? null : certificates(tls.certFile(), at + "/cert_file");
+        Secret key = new Secret(tls.keyFile() == null ? null : privateKey(tls.keyFile(), at + "/key_file"));
+        return Optional.of(new ProviderTls(ca, certificate, key));
+    }
+
+    /** The text of a PEM file that holds at least one X.509 certificate. */
+    private String certificates(String fileName, String at) {
+        String pem = pemFile(fileName, at);
         try {
-            var certificates = CertificateFactory.getInstance("X.509")
+            var parsed = CertificateFactory.getInstance("X.509")
                     .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.ISO_8859_1)));
-            if (certificates.isEmpty()) throw new CertificateException("none found");
+            if (parsed.isEmpty()) throw new CertificateException("none found");
         } catch (CertificateException e) {
-            fail(at + "/ca_file", "'" + file + "' holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+            fail(at, "'" + fileName + "' holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
         }
-        return Optional.of(new CaCertificates(file, pem));
+        return pem;
+    }
+
+    /** The text of a PEM file that holds a private key (PKCS#8, or PKCS#1 RSA, or SEC1 EC); never quoted in errors. */
+    private String privateKey(String fileName, String at) {
+        String pem = pemFile(fileName, at);
+        if (!PRIVATE_KEY.matcher(pem).find()) {
+            fail(at, "'" + fileName + "' holds no PEM private key (-----BEGIN PRIVATE KEY----- or the RSA or EC kind)");
+        }
+        return pem;
+    }
+
+    private String pemFile(String fileName, String at) {
+        Path file = Path.of(fileName);
+        try {
+            return Files.readString(file, StandardCharsets.ISO_8859_1); // any byte reads: PEM's comments need not be UTF-8
+        } catch (NoSuchFileException e) {
+            throw error(at, "no such file '" + file + "'");
+        } catch (IOException e) {
+            throw error(at, "cannot read '" + file + "': " + e);
+        }
     }
 
     private List<Model> models(List<ConfigFile.ModelEntry> entries, Map<String, Provider> providers) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gantry.sim.SimBehaviour;
 import dev.gantry.sim.TestCertificate;
 import dev.gantry.sim.UpstreamSimulator;
+import io.vertx.core.net.PemTrustOptions;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A model server behind https with a certificate from the company's own authority, which the JDK
  * does not know: with {@code tls.ca_file} the gateway serves it (answers, streams, health checks);
- * without, every request gets a clear 502 and nothing is sent in clear text.
+ * without, every request gets a clear 502 and nothing is sent in clear text. The same for a server
+ * that admits only clients showing a certificate it knows (mutual TLS): {@code cert_file} and
+ * {@code key_file}.
  */
 class HttpsUpstreamTest {
     static final String CHAT = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -32,10 +35,20 @@ class HttpsUpstreamTest {
         if (gw != null) gw.close();
     }
 
-    /** @param extra the provider's further fields, {@code CA_FILE} standing for the certificate's PEM file */
-    private void start(String extra) {
-        var certificate = TestCertificate.make(dir, "ip:127.0.0.1");
-        var sim = UpstreamSimulator.startTls(SimBehaviour.healthy().withExpectedApiKey(PROVIDER_KEY), certificate.keyCertOptions());
+    /**
+     * @param mutual whether the server admits only clients that show the gateway's certificate
+     * @param extra  the provider's further fields: {@code CA_FILE} stands for the server's certificate
+     *               as PEM, {@code CERT_FILE} and {@code KEY_FILE} for the gateway's and its key
+     */
+    private void start(boolean mutual, String extra) {
+        var server = TestCertificate.make(dir, "server", "ip:127.0.0.1");
+        var gateway = TestCertificate.make(dir, "gateway", "dns:gantry.internal");
+        var behaviour = SimBehaviour.healthy().withExpectedApiKey(PROVIDER_KEY);
+        var sim = mutual
+                ? UpstreamSimulator.startTls(behaviour, server.keyCertOptions(), new PemTrustOptions().addCertPath(gateway.pem().toString()))
+                : UpstreamSimulator.startTls(behaviour, server.keyCertOptions());
+        String fields = extra.replace("CA_FILE", server.pem().toString()).replace("CERT_FILE", gateway.pem().toString())
+                .replace("KEY_FILE", gateway.keyPem().toString());
         gw = GatewayFixture.startWith(sim, """
                 providers:
                   - { name: fleet, type: openai, base_url: "%s/v1", api_key: %s%s }
@@ -43,12 +56,12 @@ class HttpsUpstreamTest {
                   - name: m
                     deployments: [ { provider: fleet, model: org/open-model-v1 } ]
                     retry: { max_attempts: 1 }
-                """.formatted(sim.baseUrl(), PROVIDER_KEY, extra.replace("CA_FILE", certificate.pem().toString())));
+                """.formatted(sim.baseUrl(), PROVIDER_KEY, fields));
     }
 
     @Test
     void aProviderTrustedThroughItsOwnAuthorityIsServedOverTls() throws Exception {
-        start(", tls: { ca_file: \"CA_FILE\" }, health_check: { path: /v1/models, interval_ms: 100 }");
+        start(false, ", tls: { ca_file: \"CA_FILE\" }, health_check: { path: /v1/models, interval_ms: 100 }");
         assertThat(gw.sim.baseUrl()).startsWith("https://");
 
         var answer = gw.post("/v1/chat/completions", CHAT, gw.memberKey);
@@ -68,7 +81,29 @@ class HttpsUpstreamTest {
 
     @Test
     void withoutItsAuthorityTheProviderGetsNoRequestAndClientsAClear502() {
-        start("");
+        start(false, "");
+        assertClear502();
+    }
+
+    @Test
+    void aServerThatAdmitsOnlyKnownClientsIsShownTheProvidersCertificate() throws Exception {
+        start(true, ", tls: { ca_file: \"CA_FILE\", cert_file: \"CERT_FILE\", key_file: \"KEY_FILE\" },"
+                + " health_check: { path: /v1/models, interval_ms: 100 }");
+        var answer = gw.post("/v1/chat/completions", CHAT, gw.memberKey);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(json(answer.body()).path("model").asText()).isEqualTo("org/open-model-v1");
+        awaitProbes(2);
+        assertThat(health()).as("the health check showed the certificate too").isEqualTo("up");
+    }
+
+    @Test
+    void withoutTheCertificateItAsksForTheClientGetsAClear502() {
+        start(true, ", tls: { ca_file: \"CA_FILE\" }");
+        assertClear502();
+    }
+
+    /** The handshake failed: a 502 in OpenAI's format that says so, and nothing reached the server. */
+    private void assertClear502() {
         var answer = gw.post("/v1/chat/completions", CHAT, gw.memberKey);
         assertThat(answer.statusCode()).isEqualTo(502);
         JsonNode error = json(answer.body()).path("error");

@@ -6,8 +6,10 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,16 +57,19 @@ public final class UpstreamSimulator implements AutoCloseable {
     private final Vertx vertx;
     private final RequestLog log = new RequestLog(RequestLog.DEFAULT_CAPACITY);
     private final String host;
-    /** The server's certificate when it speaks https; null for plain http. */
-    private final KeyCertOptions certificate;
+    /** The server's certificate and whom it asks for a client certificate, when it speaks https; null for plain http. */
+    private final Tls tls;
     private volatile SimBehaviour behaviour;
     private volatile List<String> models = DEFAULT_MODELS;
     private int port;
 
-    private UpstreamSimulator(Vertx vertx, String host, KeyCertOptions certificate, SimBehaviour behaviour) {
+    /** @param clients whose client certificates it requires, or null to ask for none */
+    private record Tls(KeyCertOptions certificate, TrustOptions clients) {}
+
+    private UpstreamSimulator(Vertx vertx, String host, Tls tls, SimBehaviour behaviour) {
         this.vertx = vertx;
         this.host = host;
-        this.certificate = certificate;
+        this.tls = tls;
         this.behaviour = behaviour;
     }
 
@@ -75,7 +80,13 @@ public final class UpstreamSimulator implements AutoCloseable {
 
     /** Starts speaking https with {@code certificate} on a random free port of 127.0.0.1, with one event loop. */
     public static UpstreamSimulator startTls(SimBehaviour behaviour, KeyCertOptions certificate) {
-        return start(behaviour, "127.0.0.1", 0, 1, Objects.requireNonNull(certificate, "certificate"));
+        return start(behaviour, "127.0.0.1", 0, 1, new Tls(Objects.requireNonNull(certificate, "certificate"), null));
+    }
+
+    /** The same, admitting only clients that show a certificate {@code clients} trusts (mutual TLS). */
+    public static UpstreamSimulator startTls(SimBehaviour behaviour, KeyCertOptions certificate, TrustOptions clients) {
+        return start(behaviour, "127.0.0.1", 0, 1, new Tls(Objects.requireNonNull(certificate, "certificate"),
+                Objects.requireNonNull(clients, "clients")));
     }
 
     /**
@@ -88,8 +99,7 @@ public final class UpstreamSimulator implements AutoCloseable {
         return start(behaviour, host, port, eventLoops, null);
     }
 
-    private static UpstreamSimulator start(SimBehaviour behaviour, String host, int port, int eventLoops,
-                                           KeyCertOptions certificate) {
+    private static UpstreamSimulator start(SimBehaviour behaviour, String host, int port, int eventLoops, Tls tls) {
         Objects.requireNonNull(behaviour, "behaviour");
         if (eventLoops < 1) {
             throw new IllegalArgumentException("eventLoops must be at least 1");
@@ -99,7 +109,7 @@ public final class UpstreamSimulator implements AutoCloseable {
                         .setInternalBlockingPoolSize(1))
                 .withTransport(transport())
                 .build();
-        UpstreamSimulator sim = new UpstreamSimulator(vertx, host, certificate, behaviour);
+        UpstreamSimulator sim = new UpstreamSimulator(vertx, host, tls, behaviour);
         try {
             sim.listen(port, eventLoops);
         } catch (RuntimeException e) {
@@ -123,7 +133,7 @@ public final class UpstreamSimulator implements AutoCloseable {
         SimRouter router = new SimRouter(vertx, this::behaviour, log, new OpenAiEndpoints(this::models),
                 new AnthropicEndpoints(this::models), control);
         if (eventLoops == 1) {
-            ServerVerticle server = new ServerVerticle(router, host, requestedPort, certificate);
+            ServerVerticle server = new ServerVerticle(router, host, requestedPort, tls);
             await(vertx.deployVerticle(server));
             port = server.actualPort;
             return;
@@ -134,7 +144,7 @@ public final class UpstreamSimulator implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             int candidate = requestedPort != 0 ? requestedPort : freePort();
             try {
-                await(vertx.deployVerticle(() -> new ServerVerticle(router, host, candidate, certificate),
+                await(vertx.deployVerticle(() -> new ServerVerticle(router, host, candidate, tls),
                         new DeploymentOptions().setInstances(eventLoops)));
                 port = candidate;
                 return;
@@ -159,14 +169,14 @@ public final class UpstreamSimulator implements AutoCloseable {
         private final SimRouter router;
         private final String host;
         private final int port;
-        private final KeyCertOptions certificate;
+        private final Tls tls;
         private volatile int actualPort;
 
-        ServerVerticle(SimRouter router, String host, int port, KeyCertOptions certificate) {
+        ServerVerticle(SimRouter router, String host, int port, Tls tls) {
             this.router = router;
             this.host = host;
             this.port = port;
-            this.certificate = certificate;
+            this.tls = tls;
         }
 
         @Override
@@ -179,7 +189,8 @@ public final class UpstreamSimulator implements AutoCloseable {
                     // otherwise wait a second for the go-ahead, as uvicorn (vLLM) gives it.
                     .setHandle100ContinueAutomatically(true)
                     .setTcpNoDelay(true);
-            if (certificate != null) options.setSsl(true).setKeyCertOptions(certificate);
+            if (tls != null) options.setSsl(true).setKeyCertOptions(tls.certificate());
+            if (tls != null && tls.clients() != null) options.setClientAuth(ClientAuth.REQUIRED).setTrustOptions(tls.clients());
             return vertx.createHttpServer(options)
                     .requestHandler(router)
                     // Peers resetting connections is routine here (faults, cancellations): never log it.
@@ -196,7 +207,7 @@ public final class UpstreamSimulator implements AutoCloseable {
 
     /** {@code http://127.0.0.1:PORT} ({@code https://} when started with a certificate), without a trailing slash or {@code /v1}. */
     public String baseUrl() {
-        return (certificate == null ? "http://" : "https://") + host + ":" + port;
+        return (tls == null ? "http://" : "https://") + host + ":" + port;
     }
 
     /** The name of the Vert.x transport in use: {@code epoll} or {@code nio}. */

@@ -32,7 +32,7 @@ public final class ErrorResponder {
         if (t instanceof ConnectException || t instanceof UnknownHostException) {
             return new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE, "The upstream model server is unreachable.");
         }
-        if (t instanceof SSLException) { // an untrusted certificate, a wrong host name: the operator's to fix
+        if (tlsFailure(t) != null) { // an untrusted certificate, a wrong host name, no client certificate: the operator's to fix
             return new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE,
                     "The gateway could not set up a trusted TLS connection to the upstream model server.");
         }
@@ -41,6 +41,17 @@ public final class ErrorResponder {
         }
         log.error("unexpected failure", t);
         return new GatewayException(ErrorCode.INTERNAL, "Internal gateway error.");
+    }
+
+    /**
+     * The TLS failure behind {@code t}, or null. Netty reports a handshake the server ends after
+     * the client thought it done (TLS 1.3, a client certificate refused) wrapped in a decoder error.
+     */
+    public static SSLException tlsFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SSLException tls) return tls;
+        }
+        return null;
     }
 
     public static void send(HttpServerResponse response, Dialect dialect, Throwable failure) {

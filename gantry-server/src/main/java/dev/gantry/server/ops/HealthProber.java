@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * Probes the providers that declare a {@code health_check}, each on its own interval, and tells
  * the deployment picker which are down: a self-hosted GPU server that stops answering is taken out
  * of rotation before clients pay for finding out. The probe goes to the base URL's host and port
- * with the provider's credentials, trusting the provider's own certificate authority if it names
- * one. Providers are read from the live configuration at each tick, so a reload adds or drops probes.
+ * with the provider's credentials and TLS settings. Providers are read from the live configuration
+ * at each tick, so a reload adds or drops probes.
  */
 public final class HealthProber implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthProber.class);
@@ -68,7 +68,7 @@ public final class HealthProber implements AutoCloseable {
         var options = new RequestOptions().setMethod(HttpMethod.GET).setSsl(ssl).setHost(base.getHost())
                 .setPort(base.getPort() > 0 ? base.getPort() : ssl ? 443 : 80).setURI(check.path())
                 .setConnectTimeout(check.timeout().toMillis()).setIdleTimeout(check.timeout().toMillis());
-        provider.ca().ifPresent(ca -> options.setSslOptions(UpstreamTls.trusting(ca)));
+        provider.tls().ifPresent(tls -> options.setSslOptions(UpstreamTls.options(tls)));
         if (!provider.apiKey().isEmpty()) {
             if (provider.type() == ProviderType.ANTHROPIC) options.addHeader("x-api-key", provider.apiKey().value());
             else options.addHeader("authorization", "Bearer " + provider.apiKey().value());

@@ -15,7 +15,7 @@ final class UpstreamRequests {
         boolean ssl = "https".equals(base.getScheme());
         int port = base.getPort() > 0 ? base.getPort() : ssl ? 443 : 80;
         return new UpstreamRequest(ssl, base.getHost(), port, withoutTrailingSlashes(base.getRawPath()) + pathSuffix, headers,
-                deployment.timeouts(), provider.ca().orElse(null));
+                deployment.timeouts(), provider.tls().orElse(null));
     }
 
     /** The base URL's path without its trailing slashes; a loop, not a regex: this runs for every request. */

@@ -165,8 +165,9 @@ final class UpstreamAttempts {
                 answered(sent.result(), model);
                 return;
             }
-            // an untrusted certificate or a wrong host name: only the log tells the operator which
-            if (sent.cause() instanceof SSLException tls) log.warn("TLS to {} failed: {}", deployment.id(), innermost(tls).getMessage());
+            // an untrusted certificate, a wrong host name, no client certificate: only the log tells the operator which
+            SSLException tls = ErrorResponder.tlsFailure(sent.cause());
+            if (tls != null) log.warn("TLS to {} failed: {}", deployment.id(), innermost(tls).getMessage());
             failed(sent.cause());
         });
     }

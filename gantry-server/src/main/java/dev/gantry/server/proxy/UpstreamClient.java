@@ -1,6 +1,6 @@
 package dev.gantry.server.proxy;
 
-import dev.gantry.catalog.CaCertificates;
+import dev.gantry.catalog.ProviderTls;
 import dev.gantry.server.provider.UpstreamRequest;
 import dev.gantry.server.provider.UpstreamTls;
 import io.vertx.core.Future;
@@ -84,7 +84,7 @@ public final class UpstreamClient {
     }
 
     private Future<HttpClientResponse> attempt(UpstreamRequest target, Buffer body, Consumer<HttpClientRequest> onRequest) {
-        Origin origin = new Origin(target.ssl(), target.host(), target.port(), target.ca());
+        Origin origin = new Origin(target.ssl(), target.host(), target.port(), target.tls());
         Connection connection = takeIdle(origin);
         Future<Connection> ready = connection != null ? Future.succeededFuture(connection) : connect(origin, target);
         var options = new RequestOptions().setMethod(HttpMethod.POST).setHost(target.host()).setPort(target.port())
@@ -105,7 +105,7 @@ public final class UpstreamClient {
         long timer = vertx.setTimer(timeoutMs, id -> promise.tryFail(new TimeoutException(
                 "no connection to " + origin.host + ":" + origin.port + " within " + timeoutMs + " ms")));
         var options = new HttpConnectOptions().setSsl(origin.ssl).setHost(origin.host).setPort(origin.port);
-        if (origin.ca != null) options.setSslOptions(UpstreamTls.trusting(origin.ca));
+        if (origin.tls != null) options.setSslOptions(UpstreamTls.options(origin.tls));
         client.connect(options)
                 .onComplete(http -> {
                     vertx.cancelTimer(timer);
@@ -177,8 +177,8 @@ public final class UpstreamClient {
         return client.close();
     }
 
-    /** Where connections go; a provider that trusts its own certificate authority has connections of its own. */
-    private record Origin(boolean ssl, String host, int port, CaCertificates ca) {}
+    /** Where connections go; a provider with TLS settings of its own has connections of its own. */
+    private record Origin(boolean ssl, String host, int port, ProviderTls tls) {}
 
     private static final class Connection {
         final Origin origin;

@@ -3,7 +3,8 @@ package dev.gantry.server.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gantry.catalog.CaCertificates;
+import dev.gantry.catalog.ProviderTls;
+import dev.gantry.catalog.Secret;
 import dev.gantry.catalog.Timeouts;
 import dev.gantry.server.provider.UpstreamRequest;
 import dev.gantry.sim.TestCertificate;
@@ -12,10 +13,12 @@ import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemTrustOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -161,7 +164,7 @@ class UpstreamClientTest {
     @Test
     void anHttpsUpstreamWhoseCertificateNoTrustStoreKnowsIsRefused(@TempDir Path dir) throws Exception {
         // the handshake must fail, which only TLS can do
-        int port = tlsServer(TestCertificate.make(dir, "ip:127.0.0.1"));
+        int port = tlsServer(TestCertificate.make(dir, "server", "ip:127.0.0.1"), null);
         var call = start(new UpstreamClient(vertx), tlsRequest(port, "127.0.0.1", null));
         assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(SSLHandshakeException.class);
@@ -169,10 +172,10 @@ class UpstreamClientTest {
 
     @Test
     void anHttpsUpstreamIsTrustedThroughTheProvidersOwnCertificateAuthority(@TempDir Path dir) throws Exception {
-        var certificate = TestCertificate.make(dir, "ip:127.0.0.1");
-        int port = tlsServer(certificate);
+        var server = TestCertificate.make(dir, "server", "ip:127.0.0.1");
+        int port = tlsServer(server, null);
         var client = new UpstreamClient(vertx);
-        var trusted = tlsRequest(port, "127.0.0.1", new CaCertificates(certificate.pem(), Files.readString(certificate.pem())));
+        var trusted = tlsRequest(port, "127.0.0.1", new ProviderTls(Files.readString(server.pem()), null, new Secret(null)));
         assertThat(start(client, trusted).get(10, TimeUnit.SECONDS)).isEqualTo("200 ok over TLS");
         assertThat(start(client, trusted).get(10, TimeUnit.SECONDS)).isEqualTo("200 ok over TLS");
         assertThat(connections).as("the TLS connection was kept for the second request").hasValue(1);
@@ -183,24 +186,46 @@ class UpstreamClientTest {
 
     @Test
     void aTrustedCertificateForAnotherHostIsRefused(@TempDir Path dir) throws Exception {
-        var certificate = TestCertificate.make(dir, "dns:model-server.internal");
-        int port = tlsServer(certificate);
+        var server = TestCertificate.make(dir, "server", "dns:model-server.internal");
+        int port = tlsServer(server, null);
         var call = start(new UpstreamClient(vertx),
-                tlsRequest(port, "127.0.0.1", new CaCertificates(certificate.pem(), Files.readString(certificate.pem()))));
+                tlsRequest(port, "127.0.0.1", new ProviderTls(Files.readString(server.pem()), null, new Secret(null))));
         assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(SSLHandshakeException.class)
                 .rootCause().hasMessageContaining("127.0.0.1");
     }
 
-    /** An https server on loopback that says whether the request came over TLS; its connections are counted. */
-    private int tlsServer(TestCertificate certificate) {
-        return vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions()))
+    @Test
+    void anUpstreamThatAsksForAClientCertificateGetsTheProvidersOne(@TempDir Path dir) throws Exception {
+        var server = TestCertificate.make(dir, "server", "ip:127.0.0.1");
+        var gateway = TestCertificate.make(dir, "gateway", "dns:gantry.internal");
+        int port = tlsServer(server, gateway);
+        var client = new UpstreamClient(vertx);
+        String ca = Files.readString(server.pem());
+        var withCertificate = tlsRequest(port, "127.0.0.1",
+                new ProviderTls(ca, Files.readString(gateway.pem()), new Secret(Files.readString(gateway.keyPem()))));
+        assertThat(start(client, withCertificate).get(10, TimeUnit.SECONDS)).isEqualTo("200 ok over TLS");
+        // without one, the server ends the handshake
+        var without = start(client, tlsRequest(port, "127.0.0.1", new ProviderTls(ca, null, new Secret(null))));
+        assertThatThrownBy(() -> without.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(SSLHandshakeException.class)
+                .hasRootCauseMessage("(certificate_required) Received fatal alert: certificate_required");
+        assertThat(connections).as("only the handshake with the certificate came through").hasValue(1);
+    }
+
+    /**
+     * An https server on loopback that says whether the request came over TLS; its connections are
+     * counted. With {@code client}, it admits only clients that show that certificate.
+     */
+    private int tlsServer(TestCertificate certificate, TestCertificate client) {
+        var options = new HttpServerOptions().setSsl(true).setKeyCertOptions(certificate.keyCertOptions());
+        if (client != null) options.setClientAuth(ClientAuth.REQUIRED).setTrustOptions(new PemTrustOptions().addCertPath(client.pem().toString()));
+        return vertx.createHttpServer(options)
                 .connectionHandler(connection -> connections.incrementAndGet())
                 .requestHandler(request -> request.response().end(request.isSSL() ? "ok over TLS" : "ok in clear"))
                 .listen(0, "127.0.0.1").await().actualPort();
     }
 
-    private static UpstreamRequest tlsRequest(int port, String host, CaCertificates ca) {
-        return new UpstreamRequest(true, host, port, "/v1/messages", MultiMap.caseInsensitiveMultiMap(), Timeouts.DEFAULT, ca);
+    private static UpstreamRequest tlsRequest(int port, String host, ProviderTls tls) {
+        return new UpstreamRequest(true, host, port, "/v1/messages", MultiMap.caseInsensitiveMultiMap(), Timeouts.DEFAULT, tls);
     }
 
     /** Connects to a listener that never accepts until its queue is full and it drops new SYNs. */
