@@ -32,7 +32,7 @@ public final class ErrorResponder {
         if (t instanceof ConnectException || t instanceof UnknownHostException) {
             return new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE, "The upstream model server is unreachable.");
         }
-        if (tlsFailure(t) != null) { // an untrusted certificate, a wrong host name, no client certificate: the operator's to fix
+        if (tlsFailureReason(t) != null) { // an untrusted certificate, a wrong host name, no client certificate: the operator's to fix
             return new GatewayException(ErrorCode.UPSTREAM_UNREACHABLE,
                     "The gateway could not set up a trusted TLS connection to the upstream model server.");
         }
@@ -44,14 +44,20 @@ public final class ErrorResponder {
     }
 
     /**
-     * The TLS failure behind {@code t}, or null. Netty reports a handshake the server ends after
-     * the client thought it done (TLS 1.3, a client certificate refused) wrapped in a decoder error.
+     * What went wrong, if {@code t} is a failed TLS handshake: the message of its innermost cause
+     * ("unable to find valid certification path ..."), Vert.x's own being only "Failed to create SSL
+     * connection"; null for any other failure. The handshake failure may itself be wrapped: Netty
+     * reports one the server ends after the client thought it done (TLS 1.3, a client certificate
+     * refused) inside a decoder error.
      */
-    public static SSLException tlsFailure(Throwable t) {
+    public static String tlsFailureReason(Throwable t) {
+        boolean tls = false;
+        Throwable innermost = t;
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof SSLException tls) return tls;
+            tls |= c instanceof SSLException;
+            innermost = c;
         }
-        return null;
+        return tls ? String.valueOf(innermost.getMessage()) : null;
     }
 
     public static void send(HttpServerResponse response, Dialect dialect, Throwable failure) {

@@ -32,7 +32,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -166,16 +165,10 @@ final class UpstreamAttempts {
                 return;
             }
             // an untrusted certificate, a wrong host name, no client certificate: only the log tells the operator which
-            SSLException tls = ErrorResponder.tlsFailure(sent.cause());
-            if (tls != null) log.warn("TLS to {} failed: {}", deployment.id(), innermost(tls).getMessage());
+            String tlsReason = ErrorResponder.tlsFailureReason(sent.cause());
+            if (tlsReason != null) log.warn("TLS to {} failed: {}", deployment.id(), tlsReason);
             failed(sent.cause());
         });
-    }
-
-    /** Vert.x wraps the JDK's handshake failure, whose innermost cause says what was wrong. */
-    private static Throwable innermost(Throwable t) {
-        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-        return t;
     }
 
     /** The upstream body for this deployment, or null when the gateway answers itself. */
