@@ -2,7 +2,9 @@ package dev.gantry.server.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -22,9 +24,13 @@ class UsageChunkFilterTest {
 
     /** Everything the client would get: each chunk filtered, then the flush. */
     static String run(byte[]... chunks) {
+        return run(Buffer::buffer, chunks);
+    }
+
+    static String run(java.util.function.Function<byte[], Buffer> asBuffer, byte[]... chunks) {
         var filter = new UsageChunkFilter();
         Buffer out = Buffer.buffer();
-        for (byte[] chunk : chunks) out.appendBuffer(filter.filter(Buffer.buffer(chunk)));
+        for (byte[] chunk : chunks) out.appendBuffer(filter.filter(asBuffer.apply(chunk)));
         out.appendBuffer(filter.flush());
         return out.toString(StandardCharsets.UTF_8);
     }
@@ -145,5 +151,37 @@ class UsageChunkFilterTest {
         String stream = CONTENT + "\n" + DONE;
 
         assertThat(run(CONTENT + "\n", DONE)).isEqualTo(stream);
+    }
+
+    /**
+     * The filter reads a chunk's own array: a chunk that is a view into a larger one (as Netty's
+     * slices are) must be read within its bounds only. The bytes around it would end an event or
+     * complete a usage key if they were read.
+     */
+    @Test
+    void readsAChunkThatIsAViewIntoALargerArrayWithinItsBounds() {
+        byte[] around = bytes("\"usage\":{}\n\n");
+        java.util.function.Function<byte[], Buffer> view = chunk -> {
+            byte[] larger = new byte[around.length + chunk.length + around.length];
+            System.arraycopy(around, 0, larger, 0, around.length);
+            System.arraycopy(chunk, 0, larger, around.length, chunk.length);
+            System.arraycopy(around, 0, larger, around.length + chunk.length, around.length);
+            return BufferInternal.buffer(Unpooled.wrappedBuffer(larger, around.length, chunk.length)); // an array offset
+        };
+        byte[] stream = bytes(STREAM);
+        for (int cut = 0; cut <= stream.length; cut++) {
+            assertThat(run(view, Arrays.copyOfRange(stream, 0, cut), Arrays.copyOfRange(stream, cut, stream.length)))
+                    .as("cut at byte %d", cut).isEqualTo(FILTERED);
+        }
+        assertThat(run(view, bytes(ROLE + CONTENT))).isEqualTo(ROLE + CONTENT);
+    }
+
+    @Test
+    void readsADirectBufferThatHasNoArray() {
+        java.util.function.Function<byte[], Buffer> direct =
+                chunk -> BufferInternal.buffer(Unpooled.directBuffer(chunk.length).writeBytes(chunk));
+
+        assertThat(run(direct, bytes(STREAM))).isEqualTo(FILTERED);
+        assertThat(run(direct, bytes(ROLE), bytes(CONTENT + USAGE_ONLY), bytes(DONE))).isEqualTo(ROLE + CONTENT + DONE);
     }
 }
