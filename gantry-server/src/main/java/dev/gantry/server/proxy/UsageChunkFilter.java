@@ -1,7 +1,8 @@
 package dev.gantry.server.proxy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -28,7 +29,7 @@ final class UsageChunkFilter {
     private static final byte[] NOTHING = new byte[0];
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ALL_G = 0x6767676767676767L;
     private static final long ONES = 0x0101010101010101L;
@@ -134,15 +135,33 @@ final class UsageChunkFilter {
         return to - i >= prefix.length && Arrays.equals(b, i, i + prefix.length, prefix, 0, prefix.length);
     }
 
+    /**
+     * The event's JSON has an empty {@code choices} array and a {@code usage} object. Read with
+     * Jackson's token stream over the event's bytes: no string, no tree, and the top-level fields
+     * only, since every stream's usage chunk comes here.
+     */
     private static boolean isUsageOnly(byte[] b, int from, int to) {
         // no JSON parsing without a usage object: no "usage", or "usage":null as some servers put in every chunk
         if (!hasUsageObject(b, from, to)) return false;
-        String event = new String(b, from, to - from, StandardCharsets.UTF_8).strip();
-        if (!event.startsWith("data:")) return false;
-        try {
-            JsonNode chunk = JSON.readTree(event.substring(5).strip());
-            JsonNode choices = chunk.path("choices");
-            return chunk.path("usage").isObject() && choices.isArray() && choices.isEmpty();
+        int i = skipSpace(b, from, to);
+        if (!startsWith(b, i, to, DATA)) return false;
+        i += DATA.length;
+        try (JsonParser json = JSON.createParser(b, i, to - i)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) return false;
+            boolean emptyChoices = false;
+            boolean usageObject = false;
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                if (field.equals("choices")) {
+                    if (value != JsonToken.START_ARRAY || json.nextToken() != JsonToken.END_ARRAY) return false;
+                    emptyChoices = true;
+                } else {
+                    if (field.equals("usage")) usageObject = value == JsonToken.START_OBJECT;
+                    json.skipChildren();
+                }
+            }
+            return emptyChoices && usageObject;
         } catch (IOException e) {
             return false;
         }

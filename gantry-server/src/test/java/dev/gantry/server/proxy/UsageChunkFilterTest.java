@@ -59,6 +59,23 @@ class UsageChunkFilterTest {
     }
 
     @Test
+    void dropsTheUsageOnlyChunkWhateverItsFieldOrderAndNesting() {
+        String usageFirst = "data: {\"usage\":{\"prompt_tokens\":1,\"prompt_tokens_details\":{\"cached_tokens\":0}},"
+                + "\"meta\":{\"choices\":[1]},\"choices\":[]}\n\n";
+
+        assertThat(run(ROLE + usageFirst + DONE)).isEqualTo(ROLE + DONE);
+    }
+
+    @Test
+    void keepsAChunkWhoseEmptyChoicesAreNestedOrWhoseUsageIsNotAnObject() {
+        String nestedChoices = "data: {\"x\":{\"choices\":[]},\"choices\":[{\"index\":0}],\"usage\":{\"total_tokens\":1}}\n\n";
+        String usageArray = "data: {\"choices\":[],\"usage\":[{\"total_tokens\":1}],\"u\":{\"usage\":{}}}\n\n";
+
+        assertThat(run(ROLE + nestedChoices + DONE)).isEqualTo(ROLE + nestedChoices + DONE);
+        assertThat(run(ROLE + usageArray + DONE)).isEqualTo(ROLE + usageArray + DONE);
+    }
+
+    @Test
     void keepsAChunkThatOnlyMentionsUsageInItsText() {
         String mention = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"\\\"usage\\\": {\"}}]}\n\n";
 
