@@ -61,8 +61,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * which at saturation was a fifth of the event loops' CPU; the client could use no part of a JSON
  * body before its end anyway. The event loop's {@link SilenceWatch} ends a request whose upstream
  * stays silent longer than the deployment's first-token timeout (before the response headers and
- * before the first chunk) or idle timeout (between chunks): it looks at a timestamp that each
- * chunk refreshes, so the per-chunk cost is a field write.
+ * before the first chunk) or idle timeout (between chunks): each chunk only sets a flag, which the
+ * watch's next check turns into a time, so the per-chunk cost is a field write.
  */
 final class ProxyExchange {
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
@@ -114,6 +114,12 @@ final class ProxyExchange {
     private DeploymentHealth health;
     private Duration retryAfter = Duration.ofSeconds(1);
     private long lastChunkNanos;
+    /**
+     * A chunk came since the last silence check, which then takes its own time for the chunk's:
+     * one clock read per check rather than one per chunk (a read costs about 30 ns on a virtual
+     * machine's clock, and a stream has dozens of chunks).
+     */
+    private boolean heardSinceCheck;
     private boolean paused;
     /** This answer's place in its loop's {@link SilenceWatch}; -1 when not watched. */
     int silenceSlot = -1;
@@ -178,8 +184,8 @@ final class ProxyExchange {
         lastChunkNanos = System.nanoTime();
         upstream.handler(chunk -> {
             if (done) return;
-            lastChunkNanos = System.nanoTime();
-            if (firstByteNanos < 0) firstByteNanos = lastChunkNanos;
+            if (firstByteNanos < 0) firstByteNanos = lastChunkNanos = System.nanoTime();
+            else heardSinceCheck = true;
             window.append(chunk);
             Buffer out;
             try {
@@ -314,6 +320,10 @@ final class ProxyExchange {
             return;
         }
         if (upstreamResponse == null) return; // between attempts
+        if (heardSinceCheck) {
+            heardSinceCheck = false;
+            lastChunkNanos = now;
+        }
         boolean silent = !paused && now - lastChunkNanos > (firstByteNanos < 0 ? timeouts.firstToken() : timeouts.idle()).toNanos();
         long total = timeouts.total().toNanos();
         boolean overTime = total > 0 && now - startNanos > total;

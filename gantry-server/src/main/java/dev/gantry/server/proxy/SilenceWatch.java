@@ -15,7 +15,10 @@ import java.util.Arrays;
  * constant time: the last one moves into the slot it frees.
  */
 final class SilenceWatch {
-    /** How often silence is looked for: a timeout fires at most this much late. */
+    /**
+     * How often silence is looked for. A first-token or total timeout fires at most this much late;
+     * an idle timeout at most twice, since a chunk's time is that of the first check after it.
+     */
     static final long PERIOD_MS = 50;
 
     private final Vertx vertx;
